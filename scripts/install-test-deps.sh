@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Install what the browser-based tests need (idempotent, fast when present):
+#   - Debian: chromium (headless printing + axe), poppler-utils (pdftotext,
+#     pdfinfo, pdftoppm), fonts-liberation + fonts-dejavu-core (stable text).
+#   - npm: axe-core (pinned) into a git-ignored cache folder, used offline.
+# Works as root in CI (CI=true, no TTY); uses sudo when not root.
+# Env overrides: AXE_CORE_VERSION, AXE_DIR.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+AXE_CORE_VERSION="${AXE_CORE_VERSION:-4.14.1}"
+AXE_DIR="${AXE_DIR:-$ROOT/.cache/axe}"
+APT_PACKAGES=(chromium poppler-utils fonts-liberation fonts-dejavu-core)
+
+log() { printf '[test-deps] %s\n' "$*"; }
+
+SUDO=()
+if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then
+        SUDO=(sudo -n)
+    else
+        log "not root and no sudo: cannot apt-get install" >&2
+    fi
+fi
+
+is_installed() {
+    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q '^install ok installed$'
+}
+
+apt_updated=0
+apt_install() {
+    export DEBIAN_FRONTEND=noninteractive
+    if [ "$apt_updated" -eq 0 ]; then
+        log "apt-get update"
+        "${SUDO[@]}" apt-get update -qq
+        apt_updated=1
+    fi
+    log "apt-get install $*"
+    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# --- Debian packages -------------------------------------------------------
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+    is_installed "$pkg" || missing+=("$pkg")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+    apt_install "${missing[@]}"
+else
+    log "apt packages present: ${APT_PACKAGES[*]}"
+fi
+
+for tool in chromium pdftotext pdfinfo pdftoppm; do
+    command -v "$tool" >/dev/null 2>&1 || { log "missing after install: $tool" >&2; exit 1; }
+done
+
+# --- axe-core (npm, offline use) -------------------------------------------
+AXE_JS="$AXE_DIR/node_modules/axe-core/axe.min.js"
+AXE_PKG="$AXE_DIR/node_modules/axe-core/package.json"
+have_axe_version=""
+if [ -f "$AXE_JS" ] && [ -f "$AXE_PKG" ]; then
+    have_axe_version="$(sed -n 's/^  "version": "\([^"]*\)".*/\1/p' "$AXE_PKG" | head -n1)"
+fi
+
+if [ "$have_axe_version" = "$AXE_CORE_VERSION" ]; then
+    log "axe-core $AXE_CORE_VERSION present"
+else
+    if ! command -v npm >/dev/null 2>&1; then
+        apt_install nodejs npm
+    fi
+    log "npm install axe-core@$AXE_CORE_VERSION -> $AXE_DIR"
+    mkdir -p "$AXE_DIR"
+    npm install --prefix "$AXE_DIR" "axe-core@$AXE_CORE_VERSION" \
+        --no-audit --no-fund --no-update-notifier --loglevel=error >/dev/null
+    [ -f "$AXE_JS" ] || { log "axe.min.js not found at $AXE_JS" >&2; exit 1; }
+fi
+
+# Keep the cache folder out of git without touching the repo's .gitignore.
+CACHE_DIR="$(dirname "$AXE_DIR")"
+if [ "$CACHE_DIR" = "$ROOT/.cache" ] && [ ! -f "$CACHE_DIR/.gitignore" ]; then
+    printf '*\n' >"$CACHE_DIR/.gitignore"
+fi
+
+log "ok: $(chromium --version 2>/dev/null | head -n1); $(pdftotext -v 2>&1 | head -n1); axe-core $AXE_CORE_VERSION"

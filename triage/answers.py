@@ -1,0 +1,173 @@
+"""Answers files (format 1): parse and validate exactly as ../shared/spec/answers.md says.
+
+Every problem is collected and reported at once. Answers to questions that are not asked
+(their asked-when condition is false) are dropped with a warning; the engine only ever
+sees answers to questions that were asked.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .conditions import condition_holds, describe_condition
+from .knowledge import KnowledgeBase, Question
+
+
+class AnswersError(ValueError):
+    """The answers are invalid; ``problems`` lists every problem, one line each."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class ValidAnswers:
+    answers: dict[str, Any]  # only questions that were asked, with typed values
+    warnings: tuple[str, ...]
+
+
+def parse_json(text: str) -> Any:
+    """Parse an answers file; invalid JSON and duplicate keys are AnswersError."""
+
+    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in seen:
+                raise AnswersError([f"{key}: given more than once"])
+            seen[key] = value
+        return seen
+
+    try:
+        return json.loads(text, object_pairs_hook=no_duplicates, parse_constant=_reject_constant)
+    except json.JSONDecodeError as error:
+        raise AnswersError([f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"]) from None
+
+
+CASE_KEYS = frozenset({"id", "description", "expected", "urgency", "reason", "answers"})
+
+
+def unwrap_case(raw: Any) -> Any:
+    """A patient-case file ({"id", "description", "answers": {...}, "expected", ...}) gives its answers."""
+    if isinstance(raw, dict) and isinstance(raw.get("answers"), dict) and set(raw) <= CASE_KEYS:
+        return raw["answers"]
+    return raw
+
+
+def _reject_constant(name: str) -> Any:
+    raise AnswersError([f"invalid JSON: {name} is not a number"])
+
+
+def _shown(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def check_value(question: Question, value: Any) -> tuple[Any, str | None]:
+    """Type and range check of one answer. Returns (typed value, problem or None)."""
+    qid = question.id
+    if value is None:
+        if question.red_flag:
+            return None, None
+        return None, f"{qid}: null ('not sure') is only allowed on red-flag questions; leave the question out instead"
+    kind = question.type
+    if kind == "boolean":
+        if isinstance(value, bool):
+            return value, None
+        return None, f"{qid}: expected true or false, got {_shown(value)}"
+    if kind in ("integer", "number"):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None, f"{qid}: expected a number, got {_shown(value)}"
+        if isinstance(value, float) and not math.isfinite(value):
+            return None, f"{qid}: expected a finite number"
+        if kind == "integer":
+            if isinstance(value, float) and not value.is_integer():
+                return None, f"{qid}: {value} is not a whole number"
+            value = int(value)
+        if question.min is not None and value < question.min:
+            adults = " (this tool is for adults)" if qid == "age" else ""
+            return None, f"{qid}: {value} is below the minimum {_num(question.min)}{adults}"
+        if question.max is not None and value > question.max:
+            return None, f"{qid}: {value} is above the maximum {_num(question.max)}"
+        return value, None
+    if kind == "choice":
+        if isinstance(value, str) and value in question.choice_values:
+            return value, None
+        return None, f"{qid}: {_shown(value)} is not one of {', '.join(question.choice_values)}"
+    if kind == "string":
+        if not isinstance(value, str):
+            return None, f"{qid}: expected text, got {_shown(value)}"
+        if question.min_length is not None and len(value) < question.min_length:
+            return None, f"{qid}: must be at least {question.min_length} character(s) long"
+        if question.max_length is not None and len(value) > question.max_length:
+            return None, f"{qid}: is {len(value)} characters long; the maximum is {question.max_length}"
+        return value, None
+    return None, f"{qid}: unknown question type {kind!r}"
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def asked_questions(kb: KnowledgeBase, answers: Mapping[str, Any]) -> list[Question]:
+    """The questions asked, in order, given (valid) answers to earlier questions."""
+    asked: dict[str, Any] = {}
+    result = []
+    for question in kb.questions:
+        if condition_holds(question.asked_when, asked):
+            result.append(question)
+            if question.id in answers:
+                asked[question.id] = answers[question.id]
+    return result
+
+
+def validate(raw: Any, kb: KnowledgeBase, *, partial: bool = False) -> ValidAnswers:
+    """Validate an answers object. ``partial`` skips "required" (for a questionnaire in progress)."""
+    if not isinstance(raw, dict):
+        raise AnswersError([f"an answers file is one JSON object {{...}}, not {type(raw).__name__}"])
+    problems: list[str] = []
+    warnings: list[str] = []
+    known = kb.question_by_id
+    for key in raw:
+        if key not in known:
+            close = difflib.get_close_matches(str(key), known, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            problems.append(f"{key}: unknown question{hint}")
+
+    typed: dict[str, Any] = {}
+    invalid: set[str] = set()
+    for question in kb.questions:
+        if question.id in raw:
+            value, problem = check_value(question, raw[question.id])
+            if problem:
+                problems.append(problem)
+                invalid.add(question.id)
+            else:
+                typed[question.id] = value
+
+    asked: dict[str, Any] = {}
+    for question in kb.questions:
+        depends_on = {atom.subject for group in question.asked_when for atom in group}
+        if depends_on & invalid:
+            continue  # its condition rests on an invalid answer, already reported
+        if not condition_holds(question.asked_when, asked):
+            if question.id in raw and question.id not in invalid:
+                warnings.append(
+                    f"{question.id}: not asked (only when {describe_condition(question.asked_when)}); answer ignored"
+                )
+            continue
+        if question.id in typed:
+            asked[question.id] = typed[question.id]
+        elif question.required and question.id not in raw and not partial:
+            when = f" when {describe_condition(question.asked_when)}" if question.asked_when else ""
+            problems.append(f"{question.id}: required{when}")
+
+    if ("height_cm" in asked) != ("weight_kg" in asked):
+        warnings.append("BMI not worked out: it needs both height_cm and weight_kg")
+    if problems:
+        raise AnswersError(problems)
+    return ValidAnswers(asked, tuple(warnings))

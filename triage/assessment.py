@@ -1,0 +1,112 @@
+"""The library API: ``assess(answers) -> Assessment``.
+
+Validation, one run of the compiled experta engine, and the result read off its trace:
+the disposition is the highest floor any fired rule set; advice comes from the
+disposition and the fired rules, minus items that would contradict the disposition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .answers import ValidAnswers, validate
+from .engine import EngineRun, TriageEngineBase, compile_engine_class
+from .knowledge import Advice, Citation, Disposition, KnowledgeBase, Rule, load_knowledge_base
+
+_ENGINES: dict[tuple[str, str], TriageEngineBase] = {}
+
+
+def engine_for(kb: KnowledgeBase) -> TriageEngineBase:
+    """One compiled engine per knowledge base per process; it is reset for every case."""
+    key = (str(kb.root), kb.sha256)
+    if key not in _ENGINES:
+        _ENGINES[key] = compile_engine_class(kb)()
+    return _ENGINES[key]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    kb: KnowledgeBase
+    disposition: Disposition
+    fired: tuple[Rule, ...]  # each fired rule once, in knowledge-base order
+    findings: tuple[str, ...]
+    advice: tuple[Advice, ...]
+    safety_net: tuple[Advice, ...]
+    not_sure: tuple[str, ...]  # red-flag questions answered "not sure"
+    answers: dict[str, Any]  # the answers that were asked (what the engine saw)
+    warnings: tuple[str, ...]
+    run: EngineRun
+
+    @property
+    def urgency(self) -> int:
+        return self.disposition.urgency
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON result of ../shared/spec/dispositions.md, plus a few extra keys."""
+        return {
+            "disposition": self.disposition.id,
+            "urgency": self.disposition.urgency,
+            "title": self.disposition.title,
+            "timeframe": self.disposition.timeframe,
+            "rules_fired": [
+                {"id": r.id, "title": r.title, "floor": r.floor, "sources": source_keys(r.cite)} for r in self.fired
+            ],
+            "findings": list(self.findings),
+            "advice": [_advice_dict(a) for a in self.advice],
+            "safety_net": [_advice_dict(a) for a in self.safety_net],
+            "not_sure": list(self.not_sure),
+            "warnings": list(self.warnings),
+            "knowledge_base": {"version": self.kb.version, "sha256": self.kb.sha256},
+        }
+
+
+def source_keys(cites: tuple[Citation, ...]) -> list[str]:
+    return list(dict.fromkeys(c.source for c in cites))
+
+
+def _advice_dict(item: Advice) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "group": item.group,
+        "text": item.text,
+        "details": item.details,
+        "sources": source_keys(item.cite),
+    }
+
+
+def assess(answers: Mapping[str, Any], *, kb: KnowledgeBase | None = None, partial: bool = False) -> Assessment:
+    """Assess one answers object. Raises AnswersError (listing every problem) if invalid.
+
+    ``partial`` accepts answers with required questions still missing (a questionnaire in
+    progress): since rules only raise the floor, its urgency can only go up as answers come.
+    """
+    kb = kb or load_knowledge_base()
+    valid = validate(dict(answers), kb, partial=partial)
+    run = engine_for(kb).start(valid.answers)
+    return build_assessment(kb, valid, run)
+
+
+def build_assessment(kb: KnowledgeBase, valid: ValidAnswers, run: EngineRun) -> Assessment:
+    fired_ids = {firing.rule_id for firing in run.firings}
+    fired = tuple(rule for rule in kb.rules if rule.id in fired_ids)  # knowledge-base order: order-free output
+    ladder = kb.dispositions
+    rank = max((kb.disposition_by_id[r.floor].rank for r in fired if r.floor), default=0)
+    disposition = ladder[rank]
+    findings = tuple(dict.fromkeys(r.finding for r in fired if r.finding))
+    advice_ids = [*disposition.advice, *(a for r in fired for a in r.advice)]
+    advice = tuple(kb.advice[a] for a in dict.fromkeys(advice_ids) if kb.advice[a].max_urgency >= disposition.urgency)
+    not_sure = tuple(q for q in kb.red_flags if q in valid.answers and valid.answers[q] is None)
+    return Assessment(
+        kb=kb,
+        disposition=disposition,
+        fired=fired,
+        findings=findings,
+        advice=advice,
+        safety_net=tuple(kb.advice[a] for a in kb.safety_net),
+        not_sure=not_sure,
+        answers=valid.answers,
+        warnings=valid.warnings,
+        run=run,
+    )

@@ -1,0 +1,161 @@
+"""The `triage` command: a thin click layer over the library API."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from .answers import AnswersError, parse_json, unwrap_case
+from .knowledge import KnowledgeBaseError, load_knowledge_base
+
+DISCLAIMER = (
+    "This is not a diagnosis. It cannot examine you. In an emergency call your emergency number "
+    "(999 in the UK, 112 in Europe, 911 in the US)."
+)
+
+
+def color_enabled() -> bool | None:
+    """None lets click decide (colour only on a terminal); NO_COLOR turns it off."""
+    return False if os.environ.get("NO_COLOR") else None
+
+
+def fail(problems: list[str], heading: str) -> NoReturn:
+    click.echo(f"triage: {heading}", err=True)
+    for problem in problems:
+        click.echo(f"  - {problem}", err=True)
+    sys.exit(2)
+
+
+def read_answers(source: str) -> Any:
+    """Read and parse an answers file ('-' is standard input); exit 2 with the reason if unreadable."""
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        fail([f"{source}: no such file"], "cannot read the answers")
+    except (OSError, UnicodeDecodeError) as error:
+        fail([f"{source}: {error}"], "cannot read the answers")
+    try:
+        return unwrap_case(parse_json(text))
+    except AnswersError as error:
+        fail(error.problems, f"invalid answers in {source}:")
+
+
+def assess_file(source: str) -> Any:
+    from .assessment import assess
+
+    raw = read_answers(source)
+    try:
+        return assess(raw)
+    except AnswersError as error:
+        fail(error.problems, f"invalid answers in {source}:")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="triage")
+def main() -> None:
+    """Knee pain and walking: keep walking, how to walk, and when to see someone.
+
+    Not a diagnosis. In an emergency call your emergency number.
+    """
+    try:
+        load_knowledge_base()
+    except KnowledgeBaseError as error:
+        fail(error.problems, "the knowledge base cannot be loaded:")
+
+
+@main.command("assess")
+@click.argument("answers_file", metavar="FILE|-")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def assess_command(answers_file: str, output_format: str) -> None:
+    """Assess an answers file (JSON, format 1); '-' reads standard input.
+
+    Exits 0 whenever an assessment was made, whatever the urgency; 2 on invalid input.
+    """
+    assessment = assess_file(answers_file)
+    for warning in assessment.warnings:
+        click.echo(f"triage: warning: {warning}", err=True)
+    if output_format == "json":
+        click.echo(json.dumps(assessment.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        from .summary import render_summary
+
+        click.echo(render_summary(assessment), color=color_enabled())
+
+
+@main.command("explain")
+@click.argument("answers_file", metavar="FILE|-")
+@click.option("--all", "everything", is_flag=True, help="Explain every rule that fired, not only the deciding ones.")
+def explain_command(answers_file: str, everything: bool) -> None:
+    """Show how the result was reached: rules, sources, down to your answers."""
+    from .explain import explain, render_text
+
+    assessment = assess_file(answers_file)
+    click.echo(render_text(assessment, explain(assessment, everything=everything)))
+
+
+@main.group("rules")
+def rules_group() -> None:
+    """Look into the knowledge base."""
+
+
+@rules_group.command("list")
+def rules_list() -> None:
+    """List every rule: id, floor and title."""
+    kb = load_knowledge_base()
+    width = max(len(r.id) for r in kb.rules)
+    for rule in kb.rules:
+        click.echo(f"{rule.id:<{width}}  {rule.floor or '-':<20}  {rule.title}")
+    click.echo(f"\n{len(kb.rules)} rules; knowledge base {kb.version} (sha256 {kb.sha256[:16]}...)")
+
+
+@rules_group.command("show")
+@click.argument("rule_id")
+def rules_show(rule_id: str) -> None:
+    """Show one rule in full, with its conditions and citations."""
+    from .conditions import describe_condition
+    from .explain import cite_text
+
+    kb = load_knowledge_base()
+    rule = next((r for r in kb.rules if r.id == rule_id), None)
+    if rule is None:
+        ids = ", ".join(r.id for r in kb.rules if rule_id.upper() in r.id) or "see `triage rules list`"
+        fail([f"no rule {rule_id!r} ({ids})"], "unknown rule")
+    click.echo(f"{rule.id}: {rule.title}   ({rule.file})")
+    click.echo(f"  when:     {describe_condition(rule.when)}")
+    if rule.finding:
+        click.echo(f"  finding:  {rule.finding}")
+    if rule.compute:
+        click.echo(f"  computes: {rule.compute}")
+    if rule.floor:
+        click.echo(f"  floor:    {rule.floor}")
+    if rule.advice:
+        click.echo(f"  advice:   {', '.join(rule.advice)}")
+    click.echo(f"  because:  {rule.because}")
+    for cite in rule.cite:
+        click.echo(f"  source    {cite_text(cite)}")
+
+
+@rules_group.command("check")
+def rules_check() -> None:
+    """Check the knowledge base: references, citations, quotes, reachability. Exit 1 on problems."""
+    from .check import check_knowledge_base
+
+    kb = load_knowledge_base()
+    problems = check_knowledge_base(kb)
+    if problems:
+        click.echo(f"triage rules check: {len(problems)} problem(s):", err=True)
+        for problem in problems:
+            click.echo(f"  - {problem}", err=True)
+        sys.exit(1)
+    quotes = sum(1 for r in kb.rules for c in r.cite if c.quote) + sum(
+        1 for a in kb.advice.values() for c in a.cite if c.quote
+    )
+    click.echo(
+        f"ok: {len(kb.rules)} rules, {len(kb.advice)} advice items, {len(kb.questions)} questions, "
+        f"{len(kb.sources)} sources, {quotes} quotes found verbatim; every rule can fire."
+    )

@@ -1,0 +1,93 @@
+"""How did we conclude this? The chain from the disposition down to the person's answers.
+
+Read off the engine's trace: each firing records the facts it matched, and each derived
+fact records the firing that produced it, so the chain is followed, not reconstructed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .assessment import Assessment
+from .engine import FactRecord
+from .knowledge import Citation, KnowledgeBase
+
+
+@dataclass(frozen=True)
+class Step:
+    """One node of the explanation: a fired rule, or an answer it matched."""
+
+    label: str
+    rule_id: str | None = None
+    sources: tuple[str, ...] = ()
+    children: tuple[Step, ...] = field(default_factory=tuple)
+
+
+def describe_answer(kb: KnowledgeBase, question_id: str, value: Any) -> str:
+    question = kb.question_by_id.get(question_id)
+    if value is None:
+        shown = "not sure"
+    elif question is not None and question.type == "choice":
+        shown = f"{value} ({question.label(value)})"
+    elif isinstance(value, bool):
+        shown = "yes" if value else "no"
+    else:
+        shown = str(value)
+    text = question.text if question else question_id
+    return f'you answered "{shown}" to: {text} [{question_id}]'
+
+
+def cite_text(cite: Citation) -> str:
+    detail = f'"{cite.quote}"' if cite.quote else cite.locator
+    return f"{cite.source}: {detail}" if detail else cite.source
+
+
+def explain(assessment: Assessment, *, everything: bool = False) -> list[Step]:
+    """Steps for the rules that set the final disposition (or every fired rule)."""
+    kb, run = assessment.kb, assessment.run
+    rules = {r.id: r for r in kb.rules}
+    order = {r.id: i for i, r in enumerate(kb.rules)}
+
+    def fact_step(record: FactRecord) -> Step:
+        if record.kind == "answer":
+            return Step(describe_answer(kb, record.name, record.value))
+        label = f"finding: {record.name}" if record.kind == "finding" else f"{record.name} = {record.value}"
+        producer = run.firings[record.produced_by] if record.produced_by is not None else None
+        return Step(label, children=(firing_step(producer),) if producer else ())
+
+    def firing_step(firing: Any) -> Step:
+        rule = rules[firing.rule_id]
+        floor = f" -> at least {rule.floor}" if rule.floor else ""
+        children = tuple(fact_step(run.facts[i]) for i in firing.matched if i in run.facts)
+        return Step(f"{rule.id}: {rule.title}{floor}", rule.id, tuple(cite_text(c) for c in rule.cite), children)
+
+    wanted = [f for f in run.firings if everything or rules[f.rule_id].floor == assessment.disposition.id]
+    steps = sorted((firing_step(f) for f in wanted), key=lambda s: (order[s.rule_id or ""], _flat(s)))
+    return list(dict.fromkeys(steps))  # the same rule on the same facts once
+
+
+def _flat(step: Step) -> str:
+    return step.label + "|" + "|".join(_flat(c) for c in step.children)
+
+
+def render_text(assessment: Assessment, steps: list[Step]) -> str:
+    d = assessment.disposition
+    lines = [f"Result: {d.id} ({d.title}; {d.timeframe})", ""]
+    if not steps:
+        lines.append("No rule raised the result: nothing in your answers needs more than walking as you do.")
+    else:
+        lines.append("Because:")
+    for step in steps:
+        _render(step, lines, "", True)
+    return "\n".join(lines)
+
+
+def _render(step: Step, lines: list[str], prefix: str, last: bool) -> None:
+    branch = "`-- " if last else "|-- "
+    lines.append(f"{prefix}{branch}{step.label}")
+    inner = prefix + ("    " if last else "|   ")
+    for source in step.sources:
+        lines.append(f"{inner}   source {source}")
+    for i, child in enumerate(step.children):
+        _render(child, lines, inner, i == len(step.children) - 1)

@@ -1,0 +1,293 @@
+"""Load the knowledge base (rules/*.toml) into plain, immutable objects.
+
+Loading only checks shape (types, ids, known keys); `triage rules check` checks meaning
+(every reference resolves, every quote is in its article, every rule can fire).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .conditions import Condition, ConditionError, parse_condition
+from .paths import rules_dir
+
+
+class KnowledgeBaseError(Exception):
+    """The knowledge base cannot be loaded; ``problems`` lists every reason."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Citation:
+    source: str
+    quote: str | None = None
+    locator: str | None = None
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    type: str
+    text: str
+    help: str = ""
+    required: bool = False
+    red_flag: bool = False
+    min: float | None = None
+    max: float | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    choices: tuple[tuple[str, str], ...] = ()
+    asked_when: Condition = ()
+
+    @property
+    def choice_values(self) -> tuple[str, ...]:
+        return tuple(value for value, _ in self.choices)
+
+    def label(self, value: str) -> str:
+        return dict(self.choices).get(value, value)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    because: str
+    when: Condition
+    cite: tuple[Citation, ...]
+    file: str
+    finding: str | None = None
+    floor: str | None = None
+    compute: str | None = None
+    advice: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Advice:
+    id: str
+    group: str
+    text: str
+    max_urgency: int
+    cite: tuple[Citation, ...]
+    details: str = ""
+
+
+@dataclass(frozen=True)
+class Disposition:
+    id: str
+    urgency: int
+    rank: int
+    title: str
+    timeframe: str
+    summary: str
+    advice: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    kind: str
+    title: str
+    file: str | None = None
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    root: Path
+    version: str
+    sha256: str
+    questions: tuple[Question, ...]
+    rules: tuple[Rule, ...]
+    advice: dict[str, Advice]
+    dispositions: tuple[Disposition, ...]
+    safety_net: tuple[str, ...]
+    sources: dict[str, Source]
+    question_by_id: dict[str, Question] = field(default_factory=dict)
+    disposition_by_id: dict[str, Disposition] = field(default_factory=dict)
+
+    @property
+    def red_flags(self) -> tuple[str, ...]:
+        return tuple(q.id for q in self.questions if q.red_flag)
+
+    def article_text(self, key: str) -> str:
+        source = self.sources[key]
+        if source.file is None:
+            raise KeyError(f"{key} is not an article")
+        return (self.root / source.file).read_text(encoding="utf-8")
+
+
+def fingerprint(root: Path) -> str:
+    """sha256 over every file of the knowledge base, by relative path, in a fixed order."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".toml", ".txt")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@cache
+def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
+    """Load and cache the knowledge base (the shipped one unless ``root`` is given)."""
+    return _Loader(root or rules_dir()).load()
+
+
+class _Loader:
+    def __init__(self, root: Path):
+        self.root = root
+        self.problems: list[str] = []
+
+    def load(self) -> KnowledgeBase:
+        tables: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        meta: dict[str, Any] = {}
+        for path in sorted(self.root.glob("*.toml")):
+            try:
+                data = tomllib.loads(path.read_text(encoding="utf-8"))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+                self.problems.append(f"{path.name}: {error}")
+                continue
+            for key, value in data.items():
+                if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+                    tables.setdefault(key, []).extend((path.name, item) for item in value)
+                else:
+                    meta[key] = value
+        questions = tuple(self._question(f, t) for f, t in tables.get("question", []))
+        rules = tuple(self._rule(f, t) for f, t in tables.get("rule", []))
+        advice = {t.get("id", "?"): self._advice(f, t) for f, t in tables.get("advice", [])}
+        dispositions = tuple(self._disposition(f, t, rank) for rank, (f, t) in enumerate(tables.get("disposition", [])))
+        sources = {t.get("key", "?"): self._source(f, t) for f, t in tables.get("source", [])}
+        self._unique("question", [q.id for q in questions])
+        self._unique("rule", [r.id for r in rules])
+        self._unique("advice", [f"{t.get('id')}" for _, t in tables.get("advice", [])])
+        self._unique("source", [f"{t.get('key')}" for _, t in tables.get("source", [])])
+        if not dispositions:
+            self.problems.append("no [[disposition]] ladder found")
+        if self.problems:
+            raise KnowledgeBaseError(self.problems)
+        return KnowledgeBase(
+            root=self.root,
+            version=str(meta.get("version", "0")),
+            sha256=fingerprint(self.root),
+            questions=questions,
+            rules=rules,
+            advice=advice,
+            dispositions=dispositions,
+            safety_net=tuple(meta.get("safety_net", ())),
+            sources=sources,
+            question_by_id={q.id: q for q in questions},
+            disposition_by_id={d.id: d for d in dispositions},
+        )
+
+    def _unique(self, what: str, ids: list[str]) -> None:
+        seen: set[str] = set()
+        for item in ids:
+            if item in seen:
+                self.problems.append(f"{what} id {item!r} is used more than once")
+            seen.add(item)
+
+    def _get(self, where: str, table: dict[str, Any], key: str, kind: type, default: Any = ...) -> Any:
+        if key not in table:
+            if default is ...:
+                self.problems.append(f"{where}: missing '{key}'")
+                return kind()
+            return default
+        value = table[key]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            return float(value)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            self.problems.append(f"{where}: '{key}' should be {kind.__name__}, not {value!r}")
+            return kind() if default is ... else default
+        return value
+
+    def _condition(self, where: str, table: dict[str, Any], key: str) -> Condition:
+        try:
+            return parse_condition(table, key)
+        except ConditionError as error:
+            self.problems.append(f"{where}: {error}")
+            return ()
+
+    def _citations(self, where: str, table: dict[str, Any]) -> tuple[Citation, ...]:
+        cites = []
+        for item in self._get(where, table, "cite", list, []):
+            if not isinstance(item, dict) or "source" not in item:
+                self.problems.append(f"{where}: each citation needs a source: {item!r}")
+                continue
+            cites.append(Citation(str(item["source"]), item.get("quote"), item.get("locator")))
+        return tuple(cites)
+
+    def _question(self, file: str, t: dict[str, Any]) -> Question:
+        where = f"{file}: question {t.get('id', '?')}"
+        choices = tuple(tuple(pair) for pair in self._get(where, t, "choices", list, []))
+        return Question(
+            id=self._get(where, t, "id", str),
+            type=self._get(where, t, "type", str),
+            text=self._get(where, t, "text", str),
+            help=self._get(where, t, "help", str, ""),
+            required=self._get(where, t, "required", bool, False),
+            red_flag=self._get(where, t, "red_flag", bool, False),
+            min=self._get(where, t, "min", float, None),
+            max=self._get(where, t, "max", float, None),
+            min_length=self._get(where, t, "min_length", int, None),
+            max_length=self._get(where, t, "max_length", int, None),
+            choices=choices,  # type: ignore[arg-type]
+            asked_when=self._condition(where, t, "asked_when"),
+        )
+
+    def _rule(self, file: str, t: dict[str, Any]) -> Rule:
+        where = f"{file}: rule {t.get('id', '?')}"
+        known = {"id", "title", "because", "when", "when_any", "finding", "floor", "compute", "advice", "cite"}
+        if set(t) - known:
+            self.problems.append(f"{where}: unknown key(s) {sorted(set(t) - known)}")
+        when = self._condition(where, t, "when")
+        if not when:
+            self.problems.append(f"{where}: needs 'when' or 'when_any'")
+        return Rule(
+            id=self._get(where, t, "id", str),
+            title=self._get(where, t, "title", str),
+            because=self._get(where, t, "because", str),
+            when=when,
+            cite=self._citations(where, t),
+            file=file,
+            finding=self._get(where, t, "finding", str, None),
+            floor=self._get(where, t, "floor", str, None),
+            compute=self._get(where, t, "compute", str, None),
+            advice=tuple(self._get(where, t, "advice", list, [])),
+        )
+
+    def _advice(self, file: str, t: dict[str, Any]) -> Advice:
+        where = f"{file}: advice {t.get('id', '?')}"
+        return Advice(
+            id=self._get(where, t, "id", str),
+            group=self._get(where, t, "group", str),
+            text=self._get(where, t, "text", str),
+            max_urgency=self._get(where, t, "max_urgency", int),
+            cite=self._citations(where, t),
+            details=self._get(where, t, "details", str, ""),
+        )
+
+    def _disposition(self, file: str, t: dict[str, Any], rank: int) -> Disposition:
+        where = f"{file}: disposition {t.get('id', '?')}"
+        return Disposition(
+            id=self._get(where, t, "id", str),
+            urgency=self._get(where, t, "urgency", int),
+            rank=rank,
+            title=self._get(where, t, "title", str),
+            timeframe=self._get(where, t, "timeframe", str),
+            summary=self._get(where, t, "summary", str),
+            advice=tuple(self._get(where, t, "advice", list, [])),
+        )
+
+    def _source(self, file: str, t: dict[str, Any]) -> Source:
+        where = f"{file}: source {t.get('key', '?')}"
+        return Source(
+            key=self._get(where, t, "key", str),
+            kind=self._get(where, t, "kind", str),
+            title=self._get(where, t, "title", str),
+            file=self._get(where, t, "file", str, None),
+        )
