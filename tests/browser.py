@@ -131,9 +131,7 @@ def _tool(name: str) -> str:
 
 def _run(cmd: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
     try:
-        proc = subprocess.run(
-            cmd, capture_output=True, text=True, timeout=timeout, check=False
-        )
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired as exc:
         raise BrowserToolError(f"timed out after {timeout}s: {cmd[0]}") from exc
     if proc.returncode != 0:
@@ -164,9 +162,7 @@ def html_to_pdf(html: Path, pdf: Path, *, timeout: float = 60.0) -> None:
         raise FileNotFoundError(html)
     pdf.parent.mkdir(parents=True, exist_ok=True)
     pdf.unlink(missing_ok=True)
-    with tempfile.TemporaryDirectory(
-        prefix="chromium-pdf-", ignore_cleanup_errors=True
-    ) as profile:
+    with tempfile.TemporaryDirectory(prefix="chromium-pdf-", ignore_cleanup_errors=True) as profile:
         cmd = [
             _chromium(),
             *CHROMIUM_FLAGS,
@@ -187,14 +183,9 @@ def html_to_pdf(html: Path, pdf: Path, *, timeout: float = 60.0) -> None:
             _, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired as exc:
             _kill_group(proc)
-            raise BrowserToolError(
-                f"chromium --print-to-pdf timed out after {timeout}s"
-            ) from exc
+            raise BrowserToolError(f"chromium --print-to-pdf timed out after {timeout}s") from exc
     if proc.returncode != 0 or not pdf.is_file() or pdf.stat().st_size == 0:
-        raise BrowserToolError(
-            f"chromium failed to print {html} (exit {proc.returncode}): "
-            f"{err.strip()[-2000:]}"
-        )
+        raise BrowserToolError(f"chromium failed to print {html} (exit {proc.returncode}): {err.strip()[-2000:]}")
     with pdf.open("rb") as fh:
         if fh.read(5) != b"%PDF-":
             raise BrowserToolError(f"chromium wrote a non-PDF file: {pdf}")
@@ -215,9 +206,7 @@ def pdf_page_count(pdf: Path, *, timeout: float = 30.0) -> int:
     return int(match.group(1))
 
 
-def pdf_page_png(
-    pdf: Path, png_prefix: Path, page: int = 1, *, dpi: int = 80, timeout: float = 60.0
-) -> Path:
+def pdf_page_png(pdf: Path, png_prefix: Path, page: int = 1, *, dpi: int = 80, timeout: float = 60.0) -> Path:
     """Render one page to ``<png_prefix>.png`` with pdftoppm and return its path."""
     png_prefix = Path(png_prefix)
     png_prefix.parent.mkdir(parents=True, exist_ok=True)
@@ -265,9 +254,7 @@ class _CdpPipe:
         to_chrome_r, self._to_chrome = os.pipe()
         self._from_chrome, from_chrome_w = os.pipe()
         # Move the child's ends above fd 9 so the 3/4 remapping cannot clash.
-        to_chrome_r, from_chrome_w = (
-            _fd_above_9(fd) for fd in (to_chrome_r, from_chrome_w)
-        )
+        to_chrome_r, from_chrome_w = (_fd_above_9(fd) for fd in (to_chrome_r, from_chrome_w))
         cmd = [
             _chromium(),
             *CHROMIUM_FLAGS,
@@ -303,9 +290,7 @@ class _CdpPipe:
                 continue
             chunk = os.read(self._from_chrome, 1 << 16)
             if not chunk:
-                raise BrowserToolError(
-                    f"chromium closed the DevTools pipe: {self._stderr()}"
-                )
+                raise BrowserToolError(f"chromium closed the DevTools pipe: {self._stderr()}")
             self._buf += chunk
         raw, self._buf = self._buf.split(b"\0", 1)
         return json.loads(raw)
@@ -346,9 +331,7 @@ class _CdpPipe:
         """Wait for (and consume) an event of the given method."""
         while True:
             for i, event in enumerate(self.events):
-                if event["method"] == method and (
-                    session is None or event.get("sessionId") == session
-                ):
+                if event["method"] == method and (session is None or event.get("sessionId") == session):
                     return self.events.pop(i)
             reply = self._read_message()
             if "method" in reply:
@@ -406,24 +389,18 @@ def axe_violations(
         raise FileNotFoundError(html)
     axe_js = axe_js_path()
     if axe_js is None:
-        raise BrowserToolsMissing(
-            f"axe-core not found at {AXE_JS_DEFAULT}; {INSTALL_HINT}"
-        )
+        raise BrowserToolsMissing(f"axe-core not found at {AXE_JS_DEFAULT}; {INSTALL_HINT}")
     axe_source = axe_js.read_text(encoding="utf-8")
     options = {
         "runOnly": {"type": "tag", "values": list(tags)},
         "resultTypes": ["violations"],
     }
 
-    with tempfile.TemporaryDirectory(
-        prefix="chromium-axe-", ignore_cleanup_errors=True
-    ) as profile:
+    with tempfile.TemporaryDirectory(prefix="chromium-axe-", ignore_cleanup_errors=True) as profile:
         cdp = _CdpPipe(profile, time.monotonic() + timeout)
         try:
             target = cdp.send("Target.createTarget", {"url": "about:blank"})["targetId"]
-            session = cdp.send(
-                "Target.attachToTarget", {"targetId": target, "flatten": True}
-            )["sessionId"]
+            session = cdp.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
             cdp.send("Page.enable", session=session)
             nav = cdp.send("Page.navigate", {"url": html.as_uri()}, session=session)
             if nav.get("errorText"):
@@ -444,9 +421,7 @@ def axe_violations(
                 )
                 if "exceptionDetails" in res:
                     detail = res["exceptionDetails"]
-                    text = detail.get("exception", {}).get("description") or detail.get(
-                        "text"
-                    )
+                    text = detail.get("exception", {}).get("description") or detail.get("text")
                     raise BrowserToolError(f"axe failed in the page: {text}")
             return list(res["result"]["value"])
         finally:
@@ -461,7 +436,5 @@ def serious_violations(violations: Sequence[dict[str, Any]]) -> list[dict[str, A
 def format_violations(violations: Sequence[dict[str, Any]]) -> str:
     """One line per violation, for assertion messages."""
     return "\n".join(
-        f"{v['id']} [{v.get('impact')}] x{v['nodes']}: {v['help']} -> "
-        + ", ".join(v["targets"])
-        for v in violations
+        f"{v['id']} [{v.get('impact')}] x{v['nodes']}: {v['help']} -> " + ", ".join(v["targets"]) for v in violations
     )

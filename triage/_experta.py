@@ -15,5 +15,6 @@ if not hasattr(collections, "Mapping"):
     collections.Mapping = collections.abc.Mapping  # type: ignore[attr-defined]
 
 from experta import AND, AS, OR, P, Fact, KnowledgeEngine, Rule
+from experta.abstract import Strategy
 
-__all__ = ["AND", "AS", "OR", "Fact", "KnowledgeEngine", "P", "Rule"]
+__all__ = ["AND", "AS", "OR", "Fact", "KnowledgeEngine", "P", "Rule", "Strategy"]

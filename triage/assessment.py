@@ -76,14 +76,15 @@ def _advice_dict(item: Advice) -> dict[str, Any]:
     }
 
 
-def assess(answers: Mapping[str, Any], *, kb: KnowledgeBase | None = None, partial: bool = False) -> Assessment:
+def assess(answers: Mapping[str, Any] | Any, *, kb: KnowledgeBase | None = None, partial: bool = False) -> Assessment:
     """Assess one answers object. Raises AnswersError (listing every problem) if invalid.
 
     ``partial`` accepts answers with required questions still missing (a questionnaire in
     progress): since rules only raise the floor, its urgency can only go up as answers come.
     """
     kb = kb or load_knowledge_base()
-    valid = validate(dict(answers), kb, partial=partial)
+    raw = dict(answers) if isinstance(answers, Mapping) else answers  # anything else: validate() says why
+    valid = validate(raw, kb, partial=partial)
     run = engine_for(kb).start(valid.answers)
     return build_assessment(kb, valid, run)
 

@@ -1,11 +1,17 @@
 """Compile the knowledge base into an experta KnowledgeEngine and run it.
 
-Each TOML rule becomes one experta rule. Its conditions become patterns over three fact
-types (Answer, Finding, Derived); experta does all matching and chaining. Every pattern is
-bound (f0, f1, ...), so a firing records exactly which facts it matched, and which firing
-produced each Finding or Derived fact: the explanation is read off that trace.
-Rules only add facts and raise floors, never retract or lower, so firing order cannot
-change the outcome.
+Working memory holds one ``Answers`` fact with a slot per answered question (like a CLIPS
+deftemplate), plus the ``Finding`` and ``Derived`` facts that rules conclude. Each TOML
+rule becomes one experta rule: its conditions on answers become slot constraints on the
+Answers pattern, its conditions on findings become Finding patterns, so experta does all
+matching and chaining. (One Answers fact rather than one fact per answer: the RETE
+network then tests each slot once, instead of testing every answer fact against every
+question's node, which made assessments about 8 times slower.)
+
+Every pattern is bound, so each firing records which alternative matched, hence exactly
+which answers and which findings it used, and which firing produced each finding: the
+explanation is read off that trace. Rules only add facts and raise floors, never retract
+or lower, so firing order cannot change the outcome.
 """
 
 from __future__ import annotations
@@ -14,15 +20,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ._experta import AND, AS, OR, Fact, KnowledgeEngine, P
+from ._experta import AND, AS, OR, Fact, KnowledgeEngine, P, Strategy
 from ._experta import Rule as ExpertaRule
 from .conditions import Atom
 from .formulas import FORMULAS
 from .knowledge import KnowledgeBase, Rule
 
 
-class Answer(Fact):
-    """An answer: question id and value (None = "not sure")."""
+class Answers(Fact):
+    """All answers of one person: slot = question id, value (None = "not sure")."""
 
 
 class Finding(Fact):
@@ -35,18 +41,18 @@ class Derived(Fact):
 
 @dataclass(frozen=True)
 class FactRecord:
-    """What a fact in working memory is, in plain terms."""
+    """One thing in working memory, in plain terms: an answer, a finding or a derived value."""
 
     kind: str  # answer | finding | derived
     name: str
     value: Any = None
-    produced_by: int | None = None  # index of the firing that declared it
+    produced_by: int | None = None  # index of the firing that concluded it
 
 
 @dataclass(frozen=True)
 class Firing:
     rule_id: str
-    matched: tuple[int, ...]  # fact ids, in the order of the rule's conditions
+    matched: tuple[int, ...]  # record ids (EngineRun.facts), in the order of the rule's conditions
 
 
 @dataclass(frozen=True)
@@ -55,79 +61,140 @@ class EngineRun:
     firings: tuple[Firing, ...]
 
 
-def _total(predicate: Callable[[Any], bool]) -> Callable[[Any], bool]:
-    def safe(value: Any) -> bool:
-        try:
-            return bool(predicate(value))
-        except Exception:  # a predicate that cannot decide does not match
-            return False
-
-    return safe
-
-
-def _pattern(atom: Atom, red_flags: frozenset[str]) -> Fact:
-    if atom.kind == "answer":
-        return Answer(question=atom.subject, value=P(atom.accepts))
-    if atom.kind == "derived":
-        return Derived(name=atom.subject, value=P(atom.accepts))
-    if atom.kind == "finding":
-        return Finding(name=atom.subject)
-    return Answer(question=P(_total(lambda q: q in red_flags)), value=P(_total(lambda v: v is None)))
+def _expand_unsure(rule: Rule, red_flags: tuple[str, ...]) -> tuple[tuple[Atom, ...], ...]:
+    """`red_flag = "unsure"` stands for one alternative per red-flag question."""
+    groups: list[tuple[Atom, ...]] = []
+    for group in rule.when:
+        wildcard = [a for a in group if a.kind == "red_flag_unsure"]
+        if not wildcard:
+            groups.append(group)
+            continue
+        rest = tuple(a for a in group if a.kind != "red_flag_unsure")
+        groups += [(Atom("answer", q, "unsure"), *rest) for q in red_flags]
+    return tuple(groups)
 
 
-def _lhs(rule: Rule, red_flags: frozenset[str]) -> Any:
-    groups = [
-        AND(*(getattr(AS, f"f{i}") << _pattern(atom, red_flags) for i, atom in enumerate(group))) for group in rule.when
-    ]
-    return groups[0] if len(groups) == 1 else OR(*groups)
+def _slot_predicate(atoms: list[Atom]) -> Callable[[Any], bool]:
+    """One total predicate for all the conditions a group puts on one answer."""
+
+    def accepts(value: Any) -> bool:
+        return all(atom.accepts(value) for atom in atoms)  # Atom.accepts never raises
+
+    return accepts
 
 
-def _rhs(rule: Rule) -> Callable[..., None]:
-    formula = FORMULAS.get(rule.compute) if rule.compute else None
+def _group_patterns(index: int, group: tuple[Atom, ...]) -> list[Any]:
+    slots: dict[str, list[Atom]] = {}
+    for atom in group:
+        if atom.kind == "answer":
+            slots.setdefault(atom.subject, []).append(atom)
+    patterns = []
+    if slots:
+        constraints = {q: P(_slot_predicate(atoms)) for q, atoms in slots.items()}
+        patterns.append(getattr(AS, f"g{index}_answers") << Answers(**constraints))
+    for i, atom in enumerate(group):
+        if atom.kind == "finding":
+            patterns.append(getattr(AS, f"g{index}_f{i}") << Finding(name=atom.subject))
+        elif atom.kind == "derived":
+            patterns.append(getattr(AS, f"g{index}_f{i}") << Derived(name=atom.subject, value=P(atom.accepts)))
+    return patterns
 
-    def fire(engine: TriageEngineBase, **bound: Fact) -> None:
-        facts = [bound[key] for key in sorted(bound, key=lambda k: int(k[1:]))]
-        engine.record(rule, facts, formula)
 
-    fire.__name__ = f"rule_{rule.id}"
-    return fire
+class RuleOrderStrategy(Strategy):
+    """Conflict resolution: fire in knowledge-base rule order, then by matched facts.
+
+    Any order gives the same outcome (rules only add facts and raise floors); a fixed order
+    makes the trace repeatable. It replaces experta's DepthStrategy, whose lru_cache over
+    activations compared whole activations hundreds of times per case.
+    """
+
+    def _update_agenda(self, agenda: Any, added: Any, removed: Any) -> None:
+        if removed:
+            gone = {id(act) for act in removed}
+            agenda.activations = [act for act in agenda.activations if id(act) not in gone and act not in removed]
+        if added:
+            # Agenda.get_next() pops from the end: keep the next activation last.
+            agenda.activations.extend(added)
+            agenda.activations.sort(key=_activation_key, reverse=True)
+
+
+def _activation_key(activation: Any) -> tuple[int, tuple[int, ...]]:
+    return (getattr(activation.rule, "rank", -1), tuple(sorted(fact["__factid__"] for fact in activation.facts)))
 
 
 class TriageEngineBase(KnowledgeEngine):
     """The compiled rules are added to a subclass of this (see compile_engine_class)."""
 
+    __strategy__ = RuleOrderStrategy
+
     def start(self, answers: Mapping[str, Any]) -> EngineRun:
         self.reset()
-        self._facts: dict[int, FactRecord] = {}
+        # Answers are records 0..n-1 in question order, so the trace does not depend on dict order.
+        order = {q: i for i, q in enumerate(self.question_order)}
+        ordered = sorted(answers, key=lambda q: (order.get(q, len(order)), q))
+        self._records = {i: FactRecord("answer", q, answers[q]) for i, q in enumerate(ordered)}
+        self._answer_ids = {q: i for i, q in enumerate(ordered)}
+        self._concluded: dict[tuple[str, str], int] = {}
         self._firings: list[Firing] = []
-        for question, value in answers.items():
-            fact = self.declare(Answer(question=question, value=value))
-            if fact is not None:
-                self._facts[fact.__factid__] = FactRecord("answer", question, value)
+        self.declare(Answers(**{q: answers[q] for q in ordered}))
         self.run()
-        return EngineRun(dict(self._facts), tuple(self._firings))
+        return EngineRun(dict(self._records), tuple(self._firings))
 
-    def record(self, rule: Rule, facts: list[Fact], formula: Callable[[Mapping[str, Any]], float] | None) -> None:
+    def record(self, rule: Rule, group: tuple[Atom, ...], bound: Mapping[str, Fact]) -> None:
+        matched: list[int] = []
+        for atom in group:
+            if atom.kind == "answer":
+                matched.append(self._answer_ids[atom.subject])
+            elif atom.kind == "finding":
+                matched.append(self._concluded[("finding", atom.subject)])
+            else:
+                matched.append(self._concluded[("derived", atom.subject)])
         index = len(self._firings)
-        self._firings.append(Firing(rule.id, tuple(fact.__factid__ for fact in facts)))
+        self._firings.append(Firing(rule.id, tuple(dict.fromkeys(matched))))
         if rule.finding:
             self._conclude(Finding(name=rule.finding), FactRecord("finding", rule.finding, None, index))
+        formula = FORMULAS.get(rule.compute or "")
         if formula is not None and rule.compute:
-            inputs = {f["question"]: f["value"] for f in facts if isinstance(f, Answer)}
+            answers = next((fact for fact in bound.values() if isinstance(fact, Answers)), {})
             try:
-                value = formula(inputs)
+                value = formula(answers)
             except (KeyError, ArithmeticError, ValueError, TypeError):
                 return
             self._conclude(Derived(name=rule.compute, value=value), FactRecord("derived", rule.compute, value, index))
 
     def _conclude(self, fact: Fact, record: FactRecord) -> None:
-        declared = self.declare(fact)
-        if declared is not None:  # None: the same fact is already known (another rule concluded it)
-            self._facts[declared.__factid__] = record
+        key = (record.kind, record.name)
+        if key in self._concluded:
+            return  # already known: another rule concluded it first
+        record_id = len(self._records)
+        self._records[record_id] = record
+        self._concluded[key] = record_id
+        self.declare(fact)
+
+    question_order: tuple[str, ...] = ()
+
+
+def _rhs(rule: Rule, groups: tuple[tuple[Atom, ...], ...]) -> Callable[..., None]:
+    def fire(engine: TriageEngineBase, **bound: Fact) -> None:
+        # The bound names say which alternative matched: g<index>_...
+        index = int(next(iter(bound)).split("_", 1)[0][1:])
+        engine.record(rule, groups[index], bound)
+
+    fire.__name__ = f"rule_{rule.id}"
+    return fire
+
+
+def _compile_rule(rule: Rule, rank: int, red_flags: tuple[str, ...]) -> ExpertaRule:
+    groups = _expand_unsure(rule, red_flags)
+    alternatives = [AND(*_group_patterns(i, group)) for i, group in enumerate(groups)]
+    lhs = alternatives[0] if len(alternatives) == 1 else OR(*alternatives)
+    fire = _rhs(rule, groups)
+    fire.rank = rank  # type: ignore[attr-defined]  # for RuleOrderStrategy; experta copies it to every OR branch
+    return ExpertaRule(lhs)(fire)
 
 
 def compile_engine_class(kb: KnowledgeBase) -> type[TriageEngineBase]:
     """Build the engine class for a knowledge base. Done once per process per knowledge base."""
-    red_flags = frozenset(kb.red_flags)
-    methods = {f"rule_{i:03d}": ExpertaRule(_lhs(rule, red_flags))(_rhs(rule)) for i, rule in enumerate(kb.rules)}
+    methods: dict[str, Any] = {f"rule_{i:03d}": _compile_rule(rule, i, kb.red_flags) for i, rule in enumerate(kb.rules)}
+    methods["question_order"] = tuple(q.id for q in kb.questions)
     return type("TriageEngine", (TriageEngineBase,), methods)

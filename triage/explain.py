@@ -29,7 +29,8 @@ def describe_answer(kb: KnowledgeBase, question_id: str, value: Any) -> str:
     if value is None:
         shown = "not sure"
     elif question is not None and question.type == "choice":
-        shown = f"{value} ({question.label(value)})"
+        label = question.label(value)
+        shown = value if label == value else f"{value}: {label}"
     elif isinstance(value, bool):
         shown = "yes" if value else "no"
     else:
