@@ -38,7 +38,7 @@ MARKS = {0: "OK", 1: "BOOK", 2: "SOON", 3: "TODAY", 4: "NOW"}
 
 # Headings for the advice groups, in the order they are shown (navigation, not advice).
 GROUPS: dict[str, str] = {
-    "now": "First",
+    "now": "Your next step",
     "walking": "How to walk",
     "strength": "Strengthen your muscles",
     "weight": "Weight",
