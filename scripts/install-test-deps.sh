@@ -2,7 +2,10 @@
 # Install what the browser-based tests need (idempotent, fast when present):
 #   - Debian: chromium (headless printing + axe), poppler-utils (pdftotext,
 #     pdfinfo, pdftoppm), fonts-liberation + fonts-dejavu-core (stable text).
+#   - Debian: libpango-1.0-0, libpangoft2-1.0-0, libharfbuzz-subset0 (what WeasyPrint,
+#     the optional [pdf] extra behind `triage report --pdf`, needs at run time).
 #   - npm: axe-core (pinned) into a git-ignored cache folder, used offline.
+#   - pip: the [pdf] extra (WeasyPrint) into .venv, when that virtualenv exists.
 # Works as root in CI (CI=true, no TTY); uses sudo when not root.
 # Env overrides: AXE_CORE_VERSION, AXE_DIR.
 set -euo pipefail
@@ -10,7 +13,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 AXE_CORE_VERSION="${AXE_CORE_VERSION:-4.14.1}"
 AXE_DIR="${AXE_DIR:-$ROOT/.cache/axe}"
-APT_PACKAGES=(chromium poppler-utils fonts-liberation fonts-dejavu-core)
+APT_PACKAGES=(chromium poppler-utils fonts-liberation fonts-dejavu-core
+    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 
 log() { printf '[test-deps] %s\n' "$*"; }
 
@@ -80,6 +84,17 @@ fi
 CACHE_DIR="$(dirname "$AXE_DIR")"
 if [ "$CACHE_DIR" = "$ROOT/.cache" ] && [ ! -f "$CACHE_DIR/.gitignore" ]; then
     printf '*\n' >"$CACHE_DIR/.gitignore"
+fi
+
+# --- WeasyPrint (the [pdf] extra) into the project's virtualenv ---------------------
+if [ -x "$ROOT/.venv/bin/python" ]; then
+    if "$ROOT/.venv/bin/python" -c "import weasyprint" >/dev/null 2>&1; then
+        log "weasyprint present in .venv"
+    else
+        log "pip install '.[pdf]' into .venv"
+        (cd "$ROOT" && .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[pdf]')
+        "$ROOT/.venv/bin/python" -c "import weasyprint" || { log "weasyprint still cannot be imported" >&2; exit 1; }
+    fi
 fi
 
 log "ok: $(chromium --version 2>/dev/null | head -n1); $(pdftotext -v 2>&1 | head -n1); axe-core $AXE_CORE_VERSION"

@@ -1,0 +1,423 @@
+"""The printable report: one self-contained HTML file (and optionally a PDF).
+
+The HTML is rendered from the Jinja2 templates in reports/ (autoescaped, StrictUndefined)
+with everything inline (CSS, SVG icons, system fonts): it works offline and prints on A4
+and US Letter. Every clinical statement in it comes from the knowledge base; this module
+only arranges it. The same assessment and the same ``now`` give the same bytes.
+
+Library API (also used by ``triage ask -o``)::
+
+    render_report(assessment, *, now) -> str
+    write_outputs(assessment, html_path, pdf_path=None, *, force=False, now=None) -> list[Path]
+    report_time(value=None) -> datetime   # --now, else SOURCE_DATE_EPOCH, else the clock
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .answers import asked_questions
+from .assessment import Assessment
+from .conditions import Atom
+from .knowledge import Advice, Citation, KnowledgeBase, Question, Rule
+from .paths import reports_dir
+
+TEMPLATE = "report.html.j2"
+
+# Short labels for the disposition icon (the same words the terminal summary uses).
+MARKS = {0: "OK", 1: "BOOK", 2: "SOON", 3: "TODAY", 4: "NOW"}
+
+# Headings for the advice groups, in the order they are shown (navigation, not advice).
+GROUPS: dict[str, str] = {
+    "now": "Your next step",
+    "walking": "How to walk",
+    "strength": "Strengthen your muscles",
+    "weight": "Weight",
+    "feet-and-knees": "Feet and knees",
+    "bones": "Bones",
+    "backward-walking": "Backward walking",
+}
+
+MONTHS = (
+    *("January", "February", "March", "April", "May", "June"),
+    *("July", "August", "September", "October", "November", "December"),
+)
+
+PDF_HINT = (
+    "PDF output needs WeasyPrint, an optional extra: pip install 'triage[pdf]' "
+    "(from a source checkout: pip install '.[pdf]'). "
+    "Without it, open the HTML report in any web browser and use Print > Save as PDF."
+)
+
+
+class ReportError(Exception):
+    """The report cannot be written; ``problems`` lists every reason (nothing was written)."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+# --------------------------------------------------------------------------
+# Time
+# --------------------------------------------------------------------------
+
+
+def report_time(value: str | None = None, environ: dict[str, str] | None = None) -> datetime:
+    """The report's time: ``value`` (ISO 8601, e.g. 2026-01-31T09:00), else the
+    SOURCE_DATE_EPOCH convention (seconds since 1970, UTC), else the local clock.
+    Raises ReportError on a malformed value."""
+    env = os.environ if environ is None else environ
+    if value is not None:
+        try:
+            return datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ReportError([f"--now: {value!r} is not a date and time like 2026-01-31T09:00"]) from None
+    epoch = env.get("SOURCE_DATE_EPOCH")
+    if epoch is not None and epoch.strip() != "":
+        try:
+            return datetime.fromtimestamp(int(epoch.strip()), tz=UTC)
+        except (ValueError, OverflowError, OSError):
+            raise ReportError([f"SOURCE_DATE_EPOCH: {epoch!r} is not a whole number of seconds"]) from None
+    return datetime.now().astimezone().replace(microsecond=0)
+
+
+def format_time(now: datetime) -> str:
+    """31 January 2026 at 09:00 (UTC), independent of the locale."""
+    text = f"{now.day} {MONTHS[now.month - 1]} {now.year} at {now:%H:%M}"
+    offset = now.utcoffset()
+    if offset is None:
+        return text
+    total = int(offset.total_seconds()) // 60
+    if total == 0:
+        return f"{text} (UTC)"
+    hours, minutes = divmod(abs(total), 60)
+    return f"{text} (UTC{'+' if total > 0 else '-'}{hours:02d}:{minutes:02d})"
+
+
+# --------------------------------------------------------------------------
+# The view model: plain data for the template
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    key: str
+    title: str
+    kind: str
+    quote: str | None
+    locator: str | None
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    id: str
+    question: str
+    answer: str
+    status: str  # answered | not-sure | not-asked | not-answered
+    free_text: bool = False
+
+
+@dataclass(frozen=True)
+class Reason:
+    rule_id: str
+    title: str
+    because: str
+    floor_title: str | None
+    decides: bool
+    computed: str | None
+    based_on: tuple[tuple[str, str], ...]
+    sources: tuple[SourceRef, ...]
+
+
+def _sources(kb: KnowledgeBase, cites: Iterable[Citation]) -> tuple[SourceRef, ...]:
+    refs = []
+    for cite in cites:
+        source = kb.sources.get(cite.source)
+        refs.append(
+            SourceRef(
+                key=cite.source,
+                title=source.title if source else cite.source,
+                kind=source.kind if source else "",
+                quote=cite.quote,
+                locator=cite.locator,
+            )
+        )
+    return tuple(refs)
+
+
+def answer_text(question: Question, value: Any) -> str:
+    """An answer in plain words: the choice label, yes/no, the number or the text."""
+    if value is None:
+        return "not sure"
+    if question.type == "choice":
+        return question.label(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _answer_rows(assessment: Assessment) -> list[AnswerRow]:
+    kb, answers = assessment.kb, assessment.answers
+    asked = {q.id for q in asked_questions(kb, answers)}
+    rows = []
+    for question in kb.questions:
+        free = question.type == "string"
+        if question.id not in asked:
+            rows.append(AnswerRow(question.id, question.text, "not asked", "not-asked", free))
+        elif question.id not in answers:
+            rows.append(AnswerRow(question.id, question.text, "not answered", "not-answered", free))
+        elif answers[question.id] is None:
+            rows.append(AnswerRow(question.id, question.text, "not sure", "not-sure", free))
+        else:
+            shown = answer_text(question, answers[question.id])
+            rows.append(AnswerRow(question.id, question.text, shown, "answered", free))
+    return rows
+
+
+def _atoms(rules: Iterable[Rule]) -> dict[str, list[Atom]]:
+    by_question: dict[str, list[Atom]] = {}
+    for rule in rules:
+        for alternative in rule.when:
+            for atom in alternative:
+                if atom.kind == "answer":
+                    by_question.setdefault(atom.subject, []).append(atom)
+    return by_question
+
+
+def checked_red_flags(assessment: Assessment) -> list[AnswerRow]:
+    """Red-flag questions asked and answered with no sign of concern: no rule in the
+    knowledge base would match the answer given ("no", "never", "none", or "yes" to
+    "can you take four steps"). "Not sure" is never in this list."""
+    kb, answers = assessment.kb, assessment.answers
+    atoms = _atoms(kb.rules)
+    rows = []
+    for question in kb.questions:
+        if not question.red_flag or answers.get(question.id) is None:
+            continue
+        value = answers[question.id]
+        if any(atom.accepts(value) for atom in atoms.get(question.id, ())):
+            continue
+        rows.append(AnswerRow(question.id, question.text, answer_text(question, value), "answered"))
+    return rows
+
+
+def _reasons(assessment: Assessment) -> tuple[list[Reason], list[Reason]]:
+    """Fired rules that set a floor (most urgent first), and those that only worked
+    something out (BMI, probable osteoarthritis, fall risk...), in knowledge-base order."""
+    kb, run = assessment.kb, assessment.run
+    firings_by_rule: dict[str, list[int]] = {}
+    for index, firing in enumerate(run.firings):
+        firings_by_rule.setdefault(firing.rule_id, []).append(index)
+    with_floor: list[Reason] = []
+    without: list[Reason] = []
+    for rule in assessment.fired:
+        based_on: dict[str, str] = {}
+        computed = None
+        for index in firings_by_rule.get(rule.id, ()):
+            for fact_id in run.firings[index].matched:
+                record = run.facts.get(fact_id)
+                if record is not None and record.kind == "answer" and record.name in kb.question_by_id:
+                    question = kb.question_by_id[record.name]
+                    based_on[question.text] = answer_text(question, record.value)
+            for record in run.facts.values():
+                if record.kind == "derived" and record.produced_by == index:
+                    computed = f"{record.name.upper() if len(record.name) <= 4 else record.name}: {record.value}"
+        floor = kb.disposition_by_id[rule.floor] if rule.floor else None
+        reason = Reason(
+            rule_id=rule.id,
+            title=rule.title,
+            because=rule.because,
+            floor_title=floor.title if floor else None,
+            decides=bool(floor and floor.id == assessment.disposition.id),
+            computed=computed,
+            based_on=tuple(based_on.items()),
+            sources=_sources(kb, rule.cite),
+        )
+        (with_floor if floor else without).append(reason)
+    rank = {r.id: kb.disposition_by_id[r.floor].rank for r in assessment.fired if r.floor}
+    with_floor.sort(key=lambda reason: -rank[reason.rule_id])  # stable: knowledge-base order within a rank
+    return with_floor, without
+
+
+@dataclass(frozen=True)
+class AdviceView:
+    id: str
+    text: str
+    details: str
+    sources: tuple[SourceRef, ...]
+
+
+def _advice_groups(assessment: Assessment) -> list[tuple[str, str, list[AdviceView]]]:
+    kb = assessment.kb
+    groups: dict[str, list[Advice]] = {}
+    for item in assessment.advice:
+        groups.setdefault(item.group, []).append(item)
+    order = [g for g in GROUPS if g in groups] + sorted(g for g in groups if g not in GROUPS)
+    return [
+        (
+            group,
+            GROUPS.get(group, group.replace("-", " ").capitalize()),
+            [AdviceView(a.id, a.text, a.details, _sources(kb, a.cite)) for a in groups[group]],
+        )
+        for group in order
+    ]
+
+
+def report_context(assessment: Assessment, *, now: datetime) -> dict[str, Any]:
+    from .cli import DISCLAIMER  # the one wording of the disclaimer
+
+    kb = assessment.kb
+    d = assessment.disposition
+    with_floor, derived = _reasons(assessment)
+    name = assessment.answers.get("name")
+    return {
+        "disposition": d,
+        "mark": MARKS.get(d.urgency, "!"),
+        "level": min(max(d.urgency, 0), 4),
+        "name": name if isinstance(name, str) and name.strip() else None,
+        "advice_groups": _advice_groups(assessment),
+        "not_sure": [kb.question_by_id[q].text for q in assessment.not_sure],
+        "safety_net": [AdviceView(a.id, a.text, a.details, _sources(kb, a.cite)) for a in assessment.safety_net],
+        "reasons": with_floor,
+        "derived": derived,
+        "checked": checked_red_flags(assessment),
+        "answers": _answer_rows(assessment),
+        "warnings": list(assessment.warnings),
+        "disclaimer": DISCLAIMER,
+        "generated": format_time(now),
+        "generated_iso": now.isoformat(),
+        "kb_version": kb.version,
+        "kb_sha256": kb.sha256,
+    }
+
+
+# --------------------------------------------------------------------------
+# Rendering and writing
+# --------------------------------------------------------------------------
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(reports_dir())),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render_report(assessment: Assessment, *, now: datetime) -> str:
+    """The report as one self-contained HTML document (a str)."""
+    return _environment().get_template(TEMPLATE).render(report_context(assessment, now=now))
+
+
+def pdf_available() -> bool:
+    try:
+        import weasyprint  # noqa: F401
+    except Exception:  # ImportError, or OSError when its system libraries are missing
+        return False
+    return True
+
+
+def render_pdf(html: str) -> bytes:
+    """The HTML printed to PDF by WeasyPrint (the optional extra). ReportError if absent."""
+    try:
+        import weasyprint
+    except Exception as error:
+        raise ReportError([f"cannot make a PDF: {error}", PDF_HINT]) from None
+    return weasyprint.HTML(string=html).write_pdf()
+
+
+def write_atomic(path: Path, data: bytes, *, overwrite: bool = True) -> None:
+    """Write to a temporary file next to ``path``, then move it into place: all or nothing.
+    Without ``overwrite`` an existing file is never replaced (ReportError), even one that
+    appeared a moment ago."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            _link_no_clobber(tmp, path)
+            os.unlink(tmp)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _link_no_clobber(tmp: str, path: Path) -> None:
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise ReportError([f"{path}: already exists (use --force to overwrite it)"]) from None
+    except OSError:  # no hard links on this file system: check, then rename
+        if path.exists():
+            raise ReportError([f"{path}: already exists (use --force to overwrite it)"]) from None
+        os.replace(tmp, path)
+        Path(tmp).touch()  # so that the caller's unlink finds a file
+
+
+def _check_targets(paths: list[Path], force: bool) -> list[str]:
+    problems = []
+    if len({p.resolve() for p in paths}) < len(paths):
+        problems.append("the HTML and the PDF cannot be the same file")
+    for path in paths:
+        if path.is_dir():
+            problems.append(f"{path}: is a folder")
+        elif path.exists() and not force:
+            problems.append(f"{path}: already exists (use --force to overwrite it)")
+        elif not path.parent.is_dir():
+            problems.append(f"{path.parent}: no such folder")
+    return problems
+
+
+def write_outputs(
+    assessment: Assessment,
+    html_path: str | os.PathLike[str],
+    pdf_path: str | os.PathLike[str] | None = None,
+    *,
+    force: bool = False,
+    now: datetime | None = None,
+) -> list[Path]:
+    """Write the HTML report (and the PDF, if asked) and return the paths written.
+
+    Every check runs and everything is rendered before anything is written, and each file
+    is written atomically: on any error (ReportError, OSError) no output is half-written,
+    and an existing file is only replaced with ``force``. ``now`` defaults to report_time().
+    """
+    html_target = Path(html_path)
+    pdf_target = Path(pdf_path) if pdf_path is not None else None
+    targets = [html_target, *([pdf_target] if pdf_target else [])]
+    problems = _check_targets(targets, force)
+    if pdf_target is not None and not pdf_available():
+        problems.append(PDF_HINT)
+    if problems:
+        raise ReportError(problems)
+    html = render_report(assessment, now=now or report_time())
+    outputs: list[tuple[Path, bytes]] = [(html_target, html.encode("utf-8"))]
+    if pdf_target is not None:
+        outputs.append((pdf_target, render_pdf(html)))
+    for path, data in outputs:
+        write_atomic(path, data, overwrite=force)
+    return [path for path, _ in outputs]
