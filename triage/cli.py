@@ -159,3 +159,7 @@ def rules_check() -> None:
         f"ok: {len(kb.rules)} rules, {len(kb.advice)} advice items, {len(kb.questions)} questions, "
         f"{len(kb.sources)} sources, {quotes} quotes found verbatim; every rule can fire."
     )
+
+from .cli_ask import ask_command  # noqa: E402
+
+main.add_command(ask_command)
