@@ -71,9 +71,7 @@ def walk(answers: dict[str, Any]) -> tuple[list[tuple[Question, Any]], bool]:
     remaining = [
         q
         for q in base.questions
-        if q.id not in so_far
-        and q.id not in {a.id for a, _ in asked}
-        and condition_holds(q.asked_when, so_far)
+        if q.id not in so_far and q.id not in {a.id for a, _ in asked} and condition_holds(q.asked_when, so_far)
     ]
     return asked, bool(remaining)
 

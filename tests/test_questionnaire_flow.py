@@ -69,7 +69,8 @@ def test_progress_marker_counts_up_and_the_total_only_shrinks(tmp_path):
 
 def test_choices_are_shown_with_their_plain_words_and_not_sure_on_red_flags(tmp_path):
     result, _ = ask(tmp_path, V01_LINES)
-    assert "  3  clearly swollen\n  4  badly swollen and tight\n  s  not sure\n(1-4, or s = not sure) >" in result.output
+    shown = "  3  clearly swollen\n  4  badly swollen and tight\n  s  not sure\n(1-4, or s = not sure) >"
+    assert shown in result.output
     assert "(1-3; Enter to skip) >" in result.output  # clicking: optional, no "not sure"
 
 
