@@ -160,6 +160,7 @@ def rules_check() -> None:
         f"{len(kb.sources)} sources, {quotes} quotes found verbatim; every rule can fire."
     )
 
+
 from .cli_ask import ask_command  # noqa: E402
 
 main.add_command(ask_command)

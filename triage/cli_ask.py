@@ -23,6 +23,7 @@ from .questionnaire import (
     progress_from_answers,
     render_end,
     run,
+    wrap,
 )
 
 EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports it
@@ -162,7 +163,7 @@ def ask_command(answers_file: Path, resume: bool, prefill: str | None, new: bool
         if created:
             store.remove()
         console.show("")
-        console.show(TOO_YOUNG)
+        console.show(wrap(TOO_YOUNG))
         sys.exit(EXIT_BAD_INPUT)
     finish(outcome, store, color)
 
@@ -178,16 +179,18 @@ def _introduce(console: ClickConsole, store: AnswersStore, progress: Progress, r
     if resume:
         count = len(progress.answers)
         console.show(
-            f"Welcome back. Carrying on from the {count} answer{'s' if count != 1 else ''} saved in {store.path}."
+            wrap(f"Welcome back. Carrying on from the {count} answer{'s' if count != 1 else ''} saved in {store.path}.")
         )
     else:
         console.show("Knee pain and walking: some questions, one at a time. The most important ones come first.")
     console.show(
-        "Type ? for help with a question, < to go back to the previous one.\n"
-        f"Your answers are saved in {store.path} after every question; if you stop, "
-        f"carry on later with: {resume_command(store.path)}"
+        wrap(
+            "Type ? for help with a question, < to go back to the previous one.\n"
+            f"Your answers are saved in {store.path} after every question. If you stop, "
+            f"carry on later with: {resume_command(store.path)}"
+        )
     )
-    console.show(disclaimer)
+    console.show(wrap(disclaimer))
 
 
 def _stopped(console: ClickConsole, store: AnswersStore, code: int) -> NoReturn:

@@ -58,6 +58,7 @@ import contextlib
 import json
 import os
 import re
+import shlex
 import tempfile
 import textwrap
 from collections.abc import Callable, Iterable
@@ -590,7 +591,7 @@ _CONFIRM = Question(id="confirm", type="boolean", text="Is that right?", require
 def help_text(question: Question) -> str:
     lines = [question.help or "There is no more help for this question."]
     if question.red_flag:
-        lines.append("If you cannot tell, answer s (not sure): that is a real answer, and it is safer than guessing.")
+        lines.append("If you cannot tell, answer s (not sure): that is a real answer, and better than guessing.")
     lines.append("Type < to go back to the previous question.")
     return "\n".join(textwrap.fill(line, WIDTH, initial_indent="  ", subsequent_indent="  ") for line in lines)
 
@@ -602,13 +603,20 @@ def urgent_notice(flow: Flow, question: Question) -> str:
     position, total = flow.position(question)
     rest = total - position + 1
     more = "One more quick question checks" if rest == 1 else f"{rest} more quick questions check"
+    bar = "!" * 60
     return "\n".join(
         [
             "",
-            f"{d.title.upper()}. {d.summary}",
-            f"Your answers so far already mean this. {more} whether you need an ambulance instead.",
+            bar,
+            wrap(f"{d.title.upper()}. {d.summary}"),
+            bar,
+            wrap(f"Your answers so far already mean this. {more} whether you need an ambulance instead."),
         ]
     )
+
+
+def wrap(text: str) -> str:
+    return "\n".join(textwrap.fill(para, WIDTH, break_on_hyphens=False) for para in text.split("\n"))
 
 
 def missing_message(questions: Iterable[Question]) -> list[str]:
@@ -638,10 +646,14 @@ def render_end(
         lines += ["", render_summary(assessment)]
         lines += ["", f"Your answers so far are saved in {answers_path}"]
     else:
-        lines += ["Thank you. That was the last question.", "", render_summary(assessment, top_advice=3)]
+        lines += ["Thank you. That was the last question.", "", render_summary(assessment, top_advice=TOP_ADVICE)]
         lines += ["", f"Your answers are saved in {answers_path}"]
+        if len(assessment.advice) > TOP_ADVICE:
+            lines.append(f"All the advice: triage assess {shlex.quote(str(answers_path))}")
     return "\n".join(lines)
 
+
+TOP_ADVICE = 3
 
 TOO_YOUNG = (
     "Thank you. This tool is written for adults (18 and over), so it cannot advise about knee pain "
