@@ -160,7 +160,7 @@ def ask_command(answers_file: Path, resume: bool, prefill: str | None, new: bool
     except OSError as error:
         fail([f"{store.path}: {error.strerror or error}"], "cannot save the answers:")
     if outcome.status == "too-young":
-        if created:
+        if created or not progress.answers:  # nothing worth keeping
             store.remove()
         console.show("")
         console.show(wrap(TOO_YOUNG))
