@@ -1,0 +1,200 @@
+"""`triage ask`: the interactive questionnaire on a terminal (the flow is triage/questionnaire.py)."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from .answers import AnswersError
+from .knowledge import load_knowledge_base
+from .questionnaire import (
+    DEFAULT_ANSWERS_FILE,
+    TOO_YOUNG,
+    AnswersStore,
+    Flow,
+    Interrupted,
+    Outcome,
+    Progress,
+    missing_message,
+    progress_from_answers,
+    render_end,
+    run,
+    wrap,
+)
+
+EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports it
+EXIT_END_OF_INPUT = 1  # the input ran out before the questions did
+EXIT_BAD_INPUT = 2
+
+
+class ClickConsole:
+    """Plain click prompts: work on a terminal, with piped input and under CliRunner."""
+
+    def __init__(self, color: bool | None):
+        self.color = color
+
+    def show(self, text: str = "") -> None:
+        click.echo(text, color=self.color)
+
+    def ask(self, prompt: str) -> str:
+        try:
+            return click.prompt(prompt, default="", show_default=False, prompt_suffix=" ")
+        except click.Abort as abort:  # click turns both into Abort; the cause is kept as context
+            reason = "eof" if isinstance(abort.__context__, EOFError) else "interrupt"
+            raise Interrupted(reason) from None
+
+
+def resume_command(path: Path) -> str:
+    where = "" if str(path) == DEFAULT_ANSWERS_FILE else f" -a {shlex.quote(str(path))}"
+    return f"triage ask --resume{where}"
+
+
+def finish(outcome: Outcome, store: AnswersStore, color: bool | None) -> None:
+    """The end of a run: the summary on the terminal. (Writing the HTML report goes here too.)"""
+    click.echo(render_end(outcome, store.path, style=click.style), color=color)
+
+
+@click.command("ask")
+@click.option(
+    "-a",
+    "--answers-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_ANSWERS_FILE,
+    show_default=True,
+    help="Where your answers are saved, after every question (a format-1 answers file that "
+    "`triage assess` reads). Progress is kept next to it in FILE.progress.",
+)
+@click.option("--resume", is_flag=True, help="Carry on from the answers saved in the answers file.")
+@click.option(
+    "--answers",
+    "prefill",
+    metavar="FILE",
+    help="Pre-fill from this answers file (or patient case); only the questions still missing are asked. "
+    "The answers are saved to the answers file, not to FILE.",
+)
+@click.option("--new", is_flag=True, help="Start again, replacing answers already saved in the answers file.")
+@click.option(
+    "--no-input",
+    is_flag=True,
+    help="Never ask anything: use --answers or --resume, and fail (exit 2) naming any required answer missing.",
+)
+def ask_command(answers_file: Path, resume: bool, prefill: str | None, new: bool, no_input: bool) -> None:
+    """Answer the questions one at a time, then see what to do.
+
+    The warning-sign questions come first. If the answers already mean you need to be seen
+    today or need an ambulance, the questions stop and you are told at once. Type ? for
+    help with a question, < to go back. Your answers are saved after every question: if you
+    stop (Ctrl-C), `triage ask --resume` carries on where you left off.
+
+    Exit status: 0 when a result was given (whatever it says); 2 for bad input, missing
+    answers with --no-input, or someone under 18 (this tool is for adults); 130 after
+    Ctrl-C and 1 when the input ran out (answers so far are saved).
+    """
+    from .cli import DISCLAIMER, color_enabled, fail, read_answers
+
+    color = color_enabled()
+    kb = load_knowledge_base()
+    store = AnswersStore(answers_file)
+    if resume and (new or prefill):
+        fail(
+            ["--resume carries on the saved answers; it cannot be used with --new or --answers"], "conflicting options"
+        )
+    if prefill == "-" and not no_input:
+        fail(
+            ["--answers - (standard input) only works with --no-input: the questions are read from there"], "bad option"
+        )
+
+    warnings: list[str] = []
+    if resume:
+        if not store.exists():
+            fail([f"{store.path}: there are no saved answers here; start with `triage ask`"], "nothing to resume")
+        try:
+            progress, warnings = store.load(kb)
+        except AnswersError as error:
+            fail(error.problems, f"cannot resume from {store.path}:")
+    else:
+        if store.exists() and not new:
+            fail(
+                [
+                    f"{store.path} already holds saved answers.",
+                    f"To carry on with them: {resume_command(store.path)}",
+                    "To start again and replace them: triage ask --new (or choose another file with -a FILE)",
+                ],
+                "not starting over saved answers",
+            )
+        progress = Progress()
+        if prefill:
+            raw = read_answers(prefill)
+            try:
+                progress, warnings = progress_from_answers(kb, raw)
+            except AnswersError as error:
+                fail(error.problems, f"invalid answers in {prefill}:")
+    for warning in warnings:
+        click.echo(f"triage: warning: {warning}", err=True)
+
+    flow = Flow(kb, progress)
+    if no_input:
+        missing = flow.missing_required()
+        if missing:
+            fail(missing_message(missing), "answers are missing (--no-input asks nothing):")
+        flow.leave_out_open_questions()
+        progress.status = flow.finish_status()
+        _save_or_fail(store, kb, progress, fail)
+        finish(Outcome(progress.status, flow.assessment), store, color)
+        return
+
+    created = not store.exists()
+    _save_or_fail(store, kb, progress, fail)  # before the first question: the file is writable
+    console = ClickConsole(color)
+    _introduce(console, store, progress, resume, DISCLAIMER)
+    try:
+        outcome = run(flow, console, save=lambda: store.save(kb, progress), style=click.style)
+    except Interrupted as stop:
+        _stopped(console, store, EXIT_INTERRUPTED if stop.reason == "interrupt" else EXIT_END_OF_INPUT)
+    except KeyboardInterrupt:  # Ctrl-C between prompts
+        _stopped(console, store, EXIT_INTERRUPTED)
+    except OSError as error:
+        fail([f"{store.path}: {error.strerror or error}"], "cannot save the answers:")
+    if outcome.status == "too-young":
+        if created or not progress.answers:  # nothing worth keeping
+            store.remove()
+        console.show("")
+        console.show(wrap(TOO_YOUNG))
+        sys.exit(EXIT_BAD_INPUT)
+    finish(outcome, store, color)
+
+
+def _save_or_fail(store: AnswersStore, kb, progress: Progress, fail) -> None:
+    try:
+        store.save(kb, progress)
+    except OSError as error:
+        fail([f"{store.path}: {error.strerror or error}"], "cannot save the answers:")
+
+
+def _introduce(console: ClickConsole, store: AnswersStore, progress: Progress, resume: bool, disclaimer: str) -> None:
+    if resume:
+        count = len(progress.answers)
+        console.show(
+            wrap(f"Welcome back. Carrying on from the {count} answer{'s' if count != 1 else ''} saved in {store.path}.")
+        )
+    else:
+        console.show("Knee pain and walking: some questions, one at a time. The most important ones come first.")
+    console.show(
+        wrap(
+            "Type ? for help with a question, < to go back to the previous one.\n"
+            f"Your answers are saved in {store.path} after every question. If you stop, "
+            f"carry on later with: {resume_command(store.path)}"
+        )
+    )
+    console.show(wrap(disclaimer))
+
+
+def _stopped(console: ClickConsole, store: AnswersStore, code: int) -> NoReturn:
+    console.show("")
+    console.show(f"Stopped. Your answers so far are saved in {store.path}")
+    console.show(f"To carry on where you left off: {resume_command(store.path)}")
+    sys.exit(code)

@@ -1,0 +1,662 @@
+"""The interactive questionnaire behind ``triage ask`` (issue #3): the flow, without click.
+
+The click command (triage/cli_ask.py) only wires a terminal to this module; everything
+here can be driven by a scripted ``Console`` in tests.
+
+One definition
+    Questions, wording, help, types, allowed values and asked-when conditions all come from
+    rules/questions.toml through the knowledge base. Every typed reply is checked with
+    ``answers.check_value`` and every asked-when with ``conditions.condition_holds``: the
+    same code the answers validator uses. The next question is always the first question,
+    in knowledge-base order, whose condition holds on the answers so far and that is neither
+    answered nor skipped; so the questionnaire asks exactly the questions the validator
+    expects, and never one it would call "not asked".
+
+Stopping early (a deliberate refinement of the issue, for safety)
+    After every answer the answers so far are assessed with ``partial=True``. Rules only
+    ever raise the floor, so that urgency is a lower bound on the final one.
+
+    - ``emergency`` (urgency 4): stop asking at once and show what to do now.
+    - ``urgent-care-today`` (urgency 3): say so at once ("get seen today"), then ask only the
+      few questions that could still raise it to ``emergency`` (``emergency_questions``:
+      those the emergency rules depend on, directly or through findings, derived values
+      and asked-when conditions, worked out from the rule base), then stop. Stopping at 3
+      outright would skip "is the foot cold, pale or numb?" for anyone whose injury came
+      with a pop, or anyone aged 55+ injured in the last 7 days (Ottawa rule): an ambulance
+      case would be told "get seen today".
+
+    So the disposition shown is always the one the complete answers would give. An
+    early-stopped answers file lacks the required answers that were never asked:
+    ``triage assess`` rejects it, naming them; ``assess(..., partial=True)`` gives the
+    disposition that was shown.
+
+Replies
+    ``?`` shows the question's help, ``<`` goes back to the previous question (its answer is
+    removed and it is asked again). Yes/no: ``y``/``n``. Choices: a numbered list with the
+    plain-words labels; the number, the value or the label is accepted. Numbers: digits.
+    Red-flag questions have no default: an empty line asks again, and "not sure" (``s``) is
+    an explicit option that is saved as ``null``. Optional questions: an empty line skips
+    (left out = unknown). Free text: anything except a lone ``?`` or ``<``. Age under 18: the
+    tool is for adults; it asks once to confirm (typos happen), then says so kindly and
+    stops (exit 2, nothing kept).
+
+Saving and resuming
+    The answers file is a pure format-1 answers object (what ``triage assess FILE`` reads),
+    in question order, written atomically (temp file + ``os.replace``) after every reply.
+    Next to it, ``FILE.progress`` (JSON, never read by ``triage assess``) keeps what the
+    answers file cannot: ``history`` (the questions asked, in order, so ``<`` works after a
+    resume), ``skipped`` (optional questions left empty, so a resume does not ask them
+    again) and ``status`` (in-progress, stopped-early, complete). Answers in the file that
+    are not in the history (pre-filled with ``--answers``, or a file without a progress
+    file) are kept and never asked again; going back stops at them. A missing or damaged
+    progress file only means skipped questions are asked again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shlex
+import tempfile
+import textwrap
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from .answers import AnswersError, check_value, parse_json, unwrap_case, validate
+from .assessment import Assessment, assess
+from .conditions import condition_holds
+from .knowledge import KnowledgeBase, Question
+
+DEFAULT_ANSWERS_FILE = "triage-answers.json"
+PROGRESS_SUFFIX = ".progress"
+PROGRESS_FORMAT = 1
+
+URGENT = 3  # urgent-care-today: stop, after the questions that could still make it an emergency
+EMERGENCY = 4  # emergency: stop at once
+
+BACK = "<"
+HELP = "?"
+NOT_SURE_WORDS = frozenset({"s", "not sure", "notsure", "unsure", "not-sure", "don't know", "dont know", "dk"})
+YES_WORDS = frozenset({"y", "yes"})
+NO_WORDS = frozenset({"n", "no"})
+
+WIDTH = 88
+
+
+# --- replies -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What one typed line means for one question."""
+
+    kind: str  # answer | skip | help | back | invalid | too-young
+    value: Any = None
+    message: str = ""
+
+
+def _number_words(question: Question) -> str:
+    whole = "a whole number" if question.type == "integer" else "a number"
+    if question.min is not None and question.max is not None:
+        return f"{whole} from {_num(question.min)} to {_num(question.max)}"
+    return whole
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _not_sure_hint(question: Question) -> str:
+    return ", or s if you are not sure" if question.red_flag else ""
+
+
+_INTEGER = re.compile(r"[+-]?\d+")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
+
+def parse_reply(question: Question, text: str) -> Reply:
+    """Read one typed line as a reply to ``question``. Pure: no input, no output."""
+    typed = text.strip()
+    lowered = " ".join(typed.lower().replace("’", "'").split())
+    if typed == HELP:
+        return Reply("help")
+    if typed == BACK:
+        return Reply("back")
+    if not typed:
+        if question.required:
+            extra = " If you are not sure, type s." if question.red_flag else ""
+            return Reply("invalid", message=f"This question needs an answer.{extra}")
+        return Reply("skip")
+    if question.red_flag and lowered in NOT_SURE_WORDS:
+        return Reply("answer", None)
+
+    kind = question.type
+    value: Any
+    if kind == "boolean":
+        if lowered in YES_WORDS:
+            value = True
+        elif lowered in NO_WORDS:
+            value = False
+        else:
+            return Reply("invalid", message=f"Please type y for yes or n for no{_not_sure_hint(question)}.")
+    elif kind == "integer":
+        if not _INTEGER.fullmatch(typed):
+            return Reply("invalid", message=f"Please type {_number_words(question)}{_not_sure_hint(question)}.")
+        value = int(typed)
+        if question.id == "age" and question.min is not None and 0 <= value < question.min:
+            return Reply("too-young", value)
+    elif kind == "number":
+        if not _NUMBER.fullmatch(typed):
+            return Reply("invalid", message=f"Please type {_number_words(question)}{_not_sure_hint(question)}.")
+        number = float(typed)
+        value = int(number) if number.is_integer() else number
+    elif kind == "choice":
+        found = _choice(question, lowered)
+        if found is None:
+            return Reply(
+                "invalid",
+                message=f"Please type a number from 1 to {len(question.choices)}{_not_sure_hint(question)}.",
+            )
+        value = found
+    else:  # string
+        value = typed
+
+    value, problem = check_value(question, value)
+    if problem:
+        if kind in ("integer", "number"):
+            return Reply("invalid", message=f"Please type {_number_words(question)}.")
+        return Reply("invalid", message=_without_id(question, problem).capitalize() + ".")
+    return Reply("answer", value)
+
+
+def _choice(question: Question, lowered: str) -> str | None:
+    if lowered.isdigit() and 1 <= int(lowered) <= len(question.choices):
+        return question.choices[int(lowered) - 1][0]
+    for value, label in question.choices:
+        if lowered in (value.lower(), label.lower()):
+            return value
+    return None
+
+
+def _without_id(question: Question, problem: str) -> str:
+    prefix = f"{question.id}: "
+    return problem[len(prefix) :] if problem.startswith(prefix) else problem
+
+
+def shown_value(question: Question, value: Any) -> str:
+    """An answer in plain words ("yes", "not sure", a choice's label)."""
+    if value is None:
+        return "not sure"
+    if question.type == "boolean":
+        return "yes" if value else "no"
+    if question.type == "choice":
+        return question.label(value)
+    return str(value)
+
+
+# --- how a question looks ----------------------------------------------------------------------
+
+
+def question_text(question: Question, position: int, total: int) -> str:
+    """The question block: progress marker, the question, and its options (if a list)."""
+    marker = f"[{position}/{total}] "
+    lines = [textwrap.fill(question.text, WIDTH, initial_indent=marker, subsequent_indent=" " * len(marker))]
+    if question.type == "choice":
+        lines += [f"  {i}  {label}" for i, (_, label) in enumerate(question.choices, start=1)]
+        if question.red_flag:
+            lines.append("  s  not sure")
+    return "\n".join(lines)
+
+
+def prompt_text(question: Question) -> str:
+    """The short line the answer is typed after."""
+    kind = question.type
+    if kind == "boolean":
+        hint = "y = yes, n = no, s = not sure" if question.red_flag else "y = yes, n = no"
+    elif kind == "choice":
+        hint = f"1-{len(question.choices)}" + (", or s = not sure" if question.red_flag else "")
+    elif kind in ("integer", "number"):
+        hint = _number_words(question)
+    else:
+        hint = "type your answer"
+    if not question.required:
+        hint += "; Enter to skip"
+    return f"({hint}) >"
+
+
+# --- the flow ----------------------------------------------------------------------------------
+
+
+def _subjects(question: Question) -> set[str]:
+    return {atom.subject for group in question.asked_when for atom in group if atom.kind == "answer"}
+
+
+def emergency_questions(kb: KnowledgeBase) -> frozenset[str]:
+    """The questions an emergency rule depends on: directly, through findings and derived
+    values concluded by other rules, and through the asked-when conditions of those
+    questions. A superset is safe (one more question asked); a missing one is not."""
+    emergency_ids = {d.id for d in kb.dispositions if d.urgency >= EMERGENCY}
+    by_finding: dict[str, list] = {}
+    by_derived: dict[str, list] = {}
+    for rule in kb.rules:
+        if rule.finding:
+            by_finding.setdefault(rule.finding, []).append(rule)
+        if rule.compute:
+            by_derived.setdefault(rule.compute, []).append(rule)
+    questions: set[str] = set()
+    seen_rules: set[str] = set()
+    todo = [rule for rule in kb.rules if rule.floor in emergency_ids]
+    while todo:
+        rule = todo.pop()
+        if rule.id in seen_rules:
+            continue
+        seen_rules.add(rule.id)
+        for group in rule.when:
+            for atom in group:
+                if atom.kind == "answer":
+                    questions.add(atom.subject)
+                elif atom.kind == "finding":
+                    todo += by_finding.get(atom.subject, [])
+                elif atom.kind == "derived":
+                    todo += by_derived.get(atom.subject, [])
+                elif atom.kind == "red_flag_unsure":
+                    questions.update(kb.red_flags)
+    # A question can only be asked once the questions its asked-when tests are answered.
+    pending = list(questions)
+    while pending:
+        question = kb.question_by_id.get(pending.pop())
+        if question is None:
+            continue
+        for subject in _subjects(question) - questions:
+            questions.add(subject)
+            pending.append(subject)
+    return frozenset(questions)
+
+
+@dataclass
+class Progress:
+    """Everything a questionnaire in progress knows; saved as the answers file + sidecar."""
+
+    answers: dict[str, Any] = field(default_factory=dict)  # typed, valid answers
+    history: list[str] = field(default_factory=list)  # questions asked (answered or skipped), in order
+    skipped: set[str] = field(default_factory=set)  # optional questions left empty
+    status: str = "in-progress"  # in-progress | stopped-early | complete
+
+
+class Flow:
+    """Which question comes next, and when to stop. No input or output here."""
+
+    def __init__(self, kb: KnowledgeBase, progress: Progress):
+        self.kb = kb
+        self.progress = progress
+        self.emergency_ids = emergency_questions(kb)
+        self._assessment: Assessment | None = None
+
+    # answers in, answers out
+    def answer(self, question: Question, value: Any) -> None:
+        self.progress.answers[question.id] = value
+        self.progress.skipped.discard(question.id)
+        self._asked(question)
+
+    def skip(self, question: Question) -> None:
+        self.progress.answers.pop(question.id, None)
+        self.progress.skipped.add(question.id)
+        self._asked(question)
+
+    def _asked(self, question: Question) -> None:
+        if question.id in self.progress.history:
+            self.progress.history.remove(question.id)
+        self.progress.history.append(question.id)
+        self._assessment = None
+
+    def back(self) -> Question | None:
+        """Forget the last reply given in this questionnaire; None if there is none."""
+        if not self.progress.history:
+            return None
+        qid = self.progress.history.pop()
+        self.progress.answers.pop(qid, None)
+        self.progress.skipped.discard(qid)
+        self._assessment = None
+        return self.kb.question_by_id[qid]
+
+    # where we are
+    @property
+    def assessment(self) -> Assessment:
+        """The assessment of the answers so far (partial)."""
+        if self._assessment is None:
+            self._assessment = assess(self.progress.answers, kb=self.kb, partial=True)
+        return self._assessment
+
+    @property
+    def urgency(self) -> int:
+        return self.assessment.urgency
+
+    def _pending(self, question: Question) -> bool:
+        return question.id not in self.progress.answers and question.id not in self.progress.skipped
+
+    def _wanted(self, question: Question, urgency: int) -> bool:
+        return urgency < URGENT or question.id in self.emergency_ids
+
+    def next_question(self) -> Question | None:
+        """The next question to ask, or None when the questionnaire is over."""
+        urgency = self.urgency
+        if urgency >= EMERGENCY:
+            return None
+        answers = self.progress.answers
+        for question in self.kb.questions:
+            if (
+                self._pending(question)
+                and condition_holds(question.asked_when, answers)
+                and self._wanted(question, urgency)
+            ):
+                return question
+        return None
+
+    def unasked(self) -> list[Question]:
+        """Questions that would still be asked if we did not stop early (the conditions as now)."""
+        answers = self.progress.answers
+        return [q for q in self.kb.questions if self._pending(q) and condition_holds(q.asked_when, answers)]
+
+    def position(self, current: Question) -> tuple[int, int]:
+        """The [n/N] marker. N counts the questions asked or still possibly asked; a question
+        whose condition rests on an unanswered question counts, so N only shrinks as answers
+        come (going back can grow it again)."""
+        urgency = self.urgency
+        answers = self.progress.answers
+        maybe: set[str] = set()
+        sequence: list[str] = []
+        for question in self.kb.questions:
+            pending = self._pending(question)
+            if pending and not self._wanted(question, urgency):
+                continue
+            holds = condition_holds(question.asked_when, answers)
+            if holds or (_subjects(question) & maybe):
+                sequence.append(question.id)
+                if pending:
+                    maybe.add(question.id)
+        if current.id not in sequence:  # cannot happen; never show a nonsense marker
+            return len(sequence) + 1, len(sequence) + 1
+        return sequence.index(current.id) + 1, len(sequence)
+
+    def finish_status(self) -> str:
+        return "stopped-early" if self.unasked() else "complete"
+
+    def leave_out_open_questions(self) -> None:
+        """--no-input: optional questions still open are left out (unknown), not asked."""
+        while (question := self.next_question()) is not None:
+            self.progress.skipped.add(question.id)
+            self._assessment = None
+
+    def missing_required(self) -> list[Question]:
+        """For --no-input: the required questions that would be asked, in order, if the optional
+        ones still open were left out and each missing one stayed missing."""
+        progress = Progress(dict(self.progress.answers), list(self.progress.history), set(self.progress.skipped))
+        trial = Flow.__new__(Flow)
+        trial.kb, trial.progress, trial.emergency_ids, trial._assessment = self.kb, progress, self.emergency_ids, None
+        missing: list[Question] = []
+        while (question := trial.next_question()) is not None:
+            if question.required:
+                missing.append(question)
+            progress.skipped.add(question.id)  # stays unanswered: its dependants are not asked
+            trial._assessment = None
+        return missing
+
+
+# --- saving --------------------------------------------------------------------------------------
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write a whole file or nothing: a temp file in the same folder, then os.replace."""
+    path = Path(path)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or Path("."))
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+class AnswersStore:
+    """The answers file (format 1) and its sidecar FILE.progress."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self.progress_path = self.path.with_name(self.path.name + PROGRESS_SUFFIX)
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def save(self, kb: KnowledgeBase, progress: Progress) -> None:
+        answers = {q.id: progress.answers[q.id] for q in kb.questions if q.id in progress.answers}
+        atomic_write(self.path, json.dumps(answers, indent=2, ensure_ascii=False) + "\n")
+        sidecar = {
+            "format": PROGRESS_FORMAT,
+            "about": f"triage ask: progress of {self.path.name}; not an answers file",
+            "status": progress.status,
+            "history": progress.history,
+            "skipped": [q.id for q in kb.questions if q.id in progress.skipped],
+        }
+        atomic_write(self.progress_path, json.dumps(sidecar, indent=2) + "\n")
+
+    def remove(self) -> None:
+        for path in (self.path, self.progress_path):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
+    def load(self, kb: KnowledgeBase) -> tuple[Progress, list[str]]:
+        """Read a saved questionnaire. Raises AnswersError (unreadable or invalid answers) and
+        returns the progress and any warnings."""
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise AnswersError([f"{self.path}: no saved answers here"]) from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise AnswersError([f"{self.path}: {error}"]) from None
+        progress, warnings = progress_from_answers(kb, unwrap_case(parse_json(text)))
+        sidecar, problem = self._read_sidecar()
+        if problem:
+            warnings.append(problem)
+        answered = progress.answers
+        asked_now = {q.id for q in kb.questions if condition_holds(q.asked_when, answered)}
+        skipped = {
+            qid
+            for qid in sidecar.get("skipped", [])
+            if isinstance(qid, str)
+            and qid in kb.question_by_id
+            and not kb.question_by_id[qid].required
+            and qid not in answered
+            and qid in asked_now
+        }
+        history: list[str] = []
+        for qid in sidecar.get("history", []):
+            if isinstance(qid, str) and (qid in answered or qid in skipped) and qid not in history:
+                history.append(qid)
+        progress.skipped, progress.history = skipped, history
+        status = sidecar.get("status")
+        progress.status = status if status in ("in-progress", "stopped-early", "complete") else "in-progress"
+        return progress, warnings
+
+    def _read_sidecar(self) -> tuple[dict[str, Any], str | None]:
+        try:
+            data = json.loads(self.progress_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}, None
+        except (OSError, UnicodeDecodeError, ValueError):
+            return {}, f"{self.progress_path} could not be read; questions you skipped will be asked again"
+        if not isinstance(data, dict) or data.get("format") != PROGRESS_FORMAT:
+            return {}, f"{self.progress_path} is not a progress file; questions you skipped will be asked again"
+        return data, None
+
+
+def progress_from_answers(kb: KnowledgeBase, raw: Any) -> tuple[Progress, list[str]]:
+    """Pre-filled answers (an answers object or a patient case), validated as a questionnaire in
+    progress. Raises AnswersError listing every problem."""
+    valid = validate(raw, kb, partial=True)
+    return Progress(answers=dict(valid.answers)), list(valid.warnings)
+
+
+# --- talking to a person ---------------------------------------------------------------------
+
+
+class Interrupted(Exception):
+    """The person stopped: ``reason`` is "interrupt" (Ctrl-C) or "eof" (end of input)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Console(Protocol):
+    def show(self, text: str = "") -> None: ...
+
+    def ask(self, prompt: str) -> str:
+        """One line of input; raises Interrupted."""
+        ...
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str  # complete | stopped-early | too-young
+    assessment: Assessment | None
+
+
+def run(
+    flow: Flow,
+    console: Console,
+    save: Callable[[], None],
+    *,
+    style: Callable[..., str] = lambda text, **_: text,
+) -> Outcome:
+    """Ask until the end or an early stop. Saves after every reply; Interrupted passes through
+    (everything answered so far is already saved)."""
+    warned_urgent = False
+    while True:
+        question = flow.next_question()
+        if flow.urgency >= URGENT and not warned_urgent and question is not None:
+            console.show(style(urgent_notice(flow, question), bold=True))
+            warned_urgent = True
+        if question is None:
+            flow.progress.status = flow.finish_status()
+            save()
+            return Outcome(flow.progress.status, flow.assessment)
+        position, total = flow.position(question)
+        console.show("")
+        console.show(style(question_text(question, position, total), bold=True))
+        while True:
+            reply = parse_reply(question, console.ask(prompt_text(question)))
+            if reply.kind == "help":
+                console.show(help_text(question))
+                continue
+            if reply.kind == "invalid":
+                console.show(f"  {reply.message}")
+                continue
+            break
+        if reply.kind == "too-young":
+            sure = parse_reply(
+                _CONFIRM,
+                console.ask(f"You typed {reply.value}. This tool is for adults. Is {reply.value} right? (y/n) >"),
+            )
+            if sure.kind == "answer" and sure.value is True:
+                return Outcome("too-young", None)
+            continue
+        if reply.kind == "back":
+            previous = flow.back()
+            if previous is None:
+                console.show("  This is the first question here; there is nothing to go back to.")
+            else:
+                console.show(f"  Going back to: {previous.text}")
+                save()
+            continue
+        if reply.kind == "skip":
+            flow.skip(question)
+        else:
+            flow.answer(question, reply.value)
+        save()
+        if flow.urgency < URGENT:
+            warned_urgent = False  # went back and changed an answer: warn again if it comes back
+
+
+_CONFIRM = Question(id="confirm", type="boolean", text="Is that right?", required=True)
+
+
+def help_text(question: Question) -> str:
+    lines = [question.help or "There is no more help for this question."]
+    if question.red_flag:
+        lines.append("If you cannot tell, answer s (not sure): that is a real answer, and better than guessing.")
+    lines.append("Type < to go back to the previous question.")
+    return "\n".join(textwrap.fill(line, WIDTH, initial_indent="  ", subsequent_indent="  ") for line in lines)
+
+
+def urgent_notice(flow: Flow, question: Question) -> str:
+    """Shown at once when the answers so far mean urgent-care-today, before the few questions
+    that could still make it an emergency."""
+    d = flow.assessment.disposition
+    position, total = flow.position(question)
+    rest = total - position + 1
+    more = "One more quick question checks" if rest == 1 else f"{rest} more quick questions check"
+    bar = "!" * 60
+    return "\n".join(
+        [
+            "",
+            bar,
+            wrap(f"{d.title.upper()}. {d.summary}"),
+            bar,
+            wrap(f"Your answers so far already mean this. {more} whether you need an ambulance instead."),
+        ]
+    )
+
+
+def wrap(text: str) -> str:
+    return "\n".join(textwrap.fill(para, WIDTH, break_on_hyphens=False) for para in text.split("\n"))
+
+
+def missing_message(questions: Iterable[Question]) -> list[str]:
+    return [f"{q.id}: required, not answered ({q.text})" for q in questions]
+
+
+# --- the end -------------------------------------------------------------------------------------
+
+
+def render_end(
+    outcome: Outcome, answers_path: Path | str, *, style: Callable[..., str] = lambda text, **_: text
+) -> str:
+    """The end of a run: the disposition in words, what to do, the safety net, where the answers are."""
+    from .summary import render_summary
+
+    assessment = outcome.assessment
+    if assessment is None:
+        return ""
+    d = assessment.disposition
+    lines: list[str] = [""]
+    if d.urgency >= URGENT:
+        bar = "=" * 60
+        lines += [style(bar, fg="red", bold=True), style(d.title.upper(), fg="red", bold=True), d.summary]
+        lines += [style(bar, fg="red", bold=True)]
+        if outcome.status == "stopped-early":
+            lines.append("We have stopped the questions here: your answers so far are enough to know this.")
+        lines += ["", render_summary(assessment)]
+        lines += ["", f"Your answers so far are saved in {answers_path}"]
+    else:
+        lines += ["Thank you. That was the last question.", "", render_summary(assessment, top_advice=TOP_ADVICE)]
+        lines += ["", f"Your answers are saved in {answers_path}"]
+        if len(assessment.advice) > TOP_ADVICE:
+            lines.append(f"All the advice: triage assess {shlex.quote(str(answers_path))}")
+    return "\n".join(lines)
+
+
+TOP_ADVICE = 3
+
+TOO_YOUNG = (
+    "Thank you. This tool is written for adults (18 and over), so it cannot advise about knee pain "
+    "in someone younger. Please ask a doctor, nurse or pharmacist instead. In an emergency call your "
+    "emergency number (999 in the UK, 112 in Europe, 911 in the US)."
+)
