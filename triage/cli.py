@@ -160,6 +160,7 @@ def rules_check() -> None:
         f"{len(kb.sources)} sources, {quotes} quotes found verbatim; every rule can fire."
     )
 
+
 # Commands in their own modules (imported last: they use the helpers above).
 from .cli_ask import ask_command  # noqa: E402
 from .cli_report import report_command  # noqa: E402

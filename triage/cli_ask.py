@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import shlex
 import sys
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import NoReturn
 
 import click
 
 from .answers import AnswersError
+from .cli_report import check_report_options, report_options
 from .knowledge import load_knowledge_base
 from .questionnaire import (
     DEFAULT_ANSWERS_FILE,
@@ -53,9 +56,23 @@ def resume_command(path: Path) -> str:
     return f"triage ask --resume{where}"
 
 
-def finish(outcome: Outcome, store: AnswersStore, color: bool | None) -> None:
-    """The end of a run: the summary on the terminal. (Writing the HTML report goes here too.)"""
+@dataclass(frozen=True)
+class ReportRequest:
+    html_path: str | None
+    pdf_path: str | None
+    force: bool
+    now: datetime
+
+
+def finish(outcome: Outcome, store: AnswersStore, color: bool | None, report: ReportRequest) -> None:
+    """The end of a run: the summary on the terminal, then the report if one was asked for."""
     click.echo(render_end(outcome, store.path, style=click.style), color=color)
+    if report.html_path is not None:
+        from .cli_report import write_report_files
+
+        write_report_files(outcome.assessment, report.html_path, report.pdf_path, report.force, report.now)
+    else:
+        click.echo(f"For a printable report: triage report {shlex.quote(str(store.path))} -o report.html")
 
 
 @click.command("ask")
@@ -82,13 +99,26 @@ def finish(outcome: Outcome, store: AnswersStore, color: bool | None) -> None:
     is_flag=True,
     help="Never ask anything: use --answers or --resume, and fail (exit 2) naming any required answer missing.",
 )
-def ask_command(answers_file: Path, resume: bool, prefill: str | None, new: bool, no_input: bool) -> None:
+@report_options(html_required=False)
+def ask_command(
+    answers_file: Path,
+    resume: bool,
+    prefill: str | None,
+    new: bool,
+    no_input: bool,
+    html_path: str | None,
+    pdf_path: str | None,
+    force: bool,
+    now_text: str | None,
+) -> None:
     """Answer the questions one at a time, then see what to do.
 
     The warning-sign questions come first. If the answers already mean you need to be seen
     today or need an ambulance, the questions stop and you are told at once. Type ? for
     help with a question, < to go back. Your answers are saved after every question: if you
     stop (Ctrl-C), `triage ask --resume` carries on where you left off.
+
+    With -o REPORT.html the printable report is written at the end (also after an early stop).
 
     Exit status: 0 when a result was given (whatever it says); 2 for bad input, missing
     answers with --no-input, or someone under 18 (this tool is for adults); 130 after
@@ -97,6 +127,7 @@ def ask_command(answers_file: Path, resume: bool, prefill: str | None, new: bool
     from .cli import DISCLAIMER, color_enabled, fail, read_answers
 
     color = color_enabled()
+    report = ReportRequest(html_path, pdf_path, force, check_report_options(html_path, pdf_path, force, now_text))
     kb = load_knowledge_base()
     store = AnswersStore(answers_file)
     if resume and (new or prefill):
@@ -144,7 +175,7 @@ def ask_command(answers_file: Path, resume: bool, prefill: str | None, new: bool
         flow.leave_out_open_questions()
         progress.status = flow.finish_status()
         _save_or_fail(store, kb, progress, fail)
-        finish(Outcome(progress.status, flow.assessment), store, color)
+        finish(Outcome(progress.status, flow.assessment), store, color, report)
         return
 
     created = not store.exists()
@@ -165,7 +196,7 @@ def ask_command(answers_file: Path, resume: bool, prefill: str | None, new: bool
         console.show("")
         console.show(wrap(TOO_YOUNG))
         sys.exit(EXIT_BAD_INPUT)
-    finish(outcome, store, color)
+    finish(outcome, store, color, report)
 
 
 def _save_or_fail(store: AnswersStore, kb, progress: Progress, fail) -> None:

@@ -1,42 +1,74 @@
-"""`triage report`: write the printable report (HTML, and a PDF with the [pdf] extra)."""
+"""`triage report`: write the printable report (HTML, and a PDF with the [pdf] extra).
+
+The report options and the writing are shared with `triage ask -o`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
 import click
 
+from .assessment import Assessment
 from .cli import assess_file, fail
 
 
-@click.command("report")
-@click.argument("answers_file", metavar="FILE|-")
-@click.option(
-    "-o", "--output", "html_path", required=True, metavar="REPORT.html", help="Where to write the HTML report."
-)
-@click.option("--pdf", "pdf_path", metavar="REPORT.pdf", help="Also write a PDF (needs: pip install 'triage[pdf]').")
-@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
-@click.option(
-    "--now",
-    "now_text",
-    metavar="DATETIME",
-    help="The time printed on the report (ISO 8601, e.g. 2026-01-31T09:00), for reproducible reports. "
-    "Default: $SOURCE_DATE_EPOCH if set, else the current time.",
-)
-def report_command(answers_file: str, html_path: str, pdf_path: str | None, force: bool, now_text: str | None) -> None:
-    """Write the printable report for an answers file: what to do, why, and when to get help.
+def report_options(html_required: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """-o/--output, --pdf, --force and --now, for `report` and `ask`."""
 
-    The HTML is self-contained (it works offline) and prints on A4 or US Letter; any browser's
-    Print > Save as PDF makes a PDF of it. Exits 0 when written; 2 on invalid answers, an
-    existing file without --force, or a missing PDF library (then nothing is written).
-    """
-    from .report import ReportError, report_time, write_outputs
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        options = [
+            click.option(
+                "-o",
+                "--output",
+                "html_path",
+                required=html_required,
+                metavar="REPORT.html",
+                help="Where to write the HTML report.",
+            ),
+            click.option(
+                "--pdf", "pdf_path", metavar="REPORT.pdf", help="Also write a PDF (needs: pip install 'triage[pdf]')."
+            ),
+            click.option("--force", is_flag=True, help="Overwrite report files that already exist."),
+            click.option(
+                "--now",
+                "now_text",
+                metavar="DATETIME",
+                help="The time printed on the report (ISO 8601, e.g. 2026-01-31T09:00), for reproducible reports. "
+                "Default: $SOURCE_DATE_EPOCH if set, else the current time.",
+            ),
+        ]
+        for option in reversed(options):
+            command = option(command)
+        return command
 
+    return decorate
+
+
+def check_report_options(html_path: str | None, pdf_path: str | None, force: bool, now_text: str | None) -> datetime:
+    """Fail (exit 2) now, before any work, if the report could not be written; return its time."""
+    from .report import ReportError, check_targets, report_time
+
+    if pdf_path is not None and html_path is None:
+        fail(["--pdf needs -o REPORT.html too"], "bad option")
     try:
         now = report_time(now_text)
     except ReportError as error:
         fail(error.problems, "invalid time:")
-    assessment = assess_file(answers_file)
-    for warning in assessment.warnings:
-        click.echo(f"triage: warning: {warning}", err=True)
+    if html_path is not None:
+        problems = check_targets(html_path, pdf_path, force)
+        if problems:
+            fail(problems, "the report cannot be written:")
+    return now
+
+
+def write_report_files(
+    assessment: Assessment, html_path: str, pdf_path: str | None, force: bool, now: datetime
+) -> None:
+    from .report import ReportError, write_outputs
+
     try:
         written = write_outputs(assessment, html_path, pdf_path, force=force, now=now)
     except ReportError as error:
@@ -45,5 +77,22 @@ def report_command(answers_file: str, html_path: str, pdf_path: str | None, forc
         fail([str(error)], "nothing written:")
     for path in written:
         click.echo(f"wrote {path}")
+
+
+@click.command("report")
+@click.argument("answers_file", metavar="FILE|-")
+@report_options(html_required=True)
+def report_command(answers_file: str, html_path: str, pdf_path: str | None, force: bool, now_text: str | None) -> None:
+    """Write the printable report for an answers file: what to do, why, and when to get help.
+
+    The HTML is self-contained (it works offline) and prints on A4 or US Letter; any browser's
+    Print > Save as PDF makes a PDF of it. Exits 0 when written; 2 on invalid answers, an
+    existing file without --force, or a missing PDF library (then nothing is written).
+    """
+    now = check_report_options(html_path, pdf_path, force, now_text)
+    assessment = assess_file(answers_file)
+    for warning in assessment.warnings:
+        click.echo(f"triage: warning: {warning}", err=True)
+    write_report_files(assessment, html_path, pdf_path, force, now)
     d = assessment.disposition
     click.echo(f"result: {d.title} ({d.timeframe})")

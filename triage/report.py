@@ -378,7 +378,9 @@ def _link_no_clobber(tmp: str, path: Path) -> None:
         Path(tmp).touch()  # so that the caller's unlink finds a file
 
 
-def _check_targets(paths: list[Path], force: bool) -> list[str]:
+def check_targets(html_path: str | os.PathLike[str], pdf_path: str | os.PathLike[str] | None, force: bool) -> list[str]:
+    """Everything that would stop the report being written, before anything is rendered."""
+    paths = [Path(html_path), *([Path(pdf_path)] if pdf_path is not None else [])]
     problems = []
     if len({p.resolve() for p in paths}) < len(paths):
         problems.append("the HTML and the PDF cannot be the same file")
@@ -389,6 +391,8 @@ def _check_targets(paths: list[Path], force: bool) -> list[str]:
             problems.append(f"{path}: already exists (use --force to overwrite it)")
         elif not path.parent.is_dir():
             problems.append(f"{path.parent}: no such folder")
+    if pdf_path is not None and not pdf_available():
+        problems.append(PDF_HINT)
     return problems
 
 
@@ -408,10 +412,7 @@ def write_outputs(
     """
     html_target = Path(html_path)
     pdf_target = Path(pdf_path) if pdf_path is not None else None
-    targets = [html_target, *([pdf_target] if pdf_target else [])]
-    problems = _check_targets(targets, force)
-    if pdf_target is not None and not pdf_available():
-        problems.append(PDF_HINT)
+    problems = check_targets(html_target, pdf_target, force)
     if problems:
         raise ReportError(problems)
     html = render_report(assessment, now=now or report_time())

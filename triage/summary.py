@@ -30,7 +30,7 @@ def render_summary(assessment: Assessment, *, top_advice: int | None = None) -> 
         if item.details:
             lines.append(_wrap(item.details, "      "))
     if top_advice is not None and len(assessment.advice) > top_advice:
-        lines.append(f"  ... and {len(assessment.advice) - top_advice} more in the report.")
+        lines.append(f"  ... and {len(assessment.advice) - top_advice} more: all of them are in the printable report.")
     if assessment.not_sure:
         lines += ["", "Get these checked (you were not sure):"]
         kb = assessment.kb
