@@ -54,7 +54,8 @@ def test_full_run_saves_the_answers_and_shows_the_result(tmp_path):
     out = result.output
     assert "KEEP WALKING AS YOU DO" in out
     assert "What to do now:" in out and "Get help if:" in out and "not a diagnosis" in out
-    assert out.rstrip().endswith(f"Your answers are saved in {answers_file}")
+    assert f"Your answers are saved in {answers_file}" in out
+    assert out.rstrip().endswith(f"For a printable report: triage report {answers_file} -o report.html")
     assert out.index("What to do now:") < out.index("Get help if:") < out.rindex("Your answers are saved")
 
 
@@ -218,7 +219,10 @@ def test_emergency_stops_at_once_and_saves(tmp_path):
     assert "CALL AN AMBULANCE NOW" in out
     assert "We have stopped the questions here" in out
     assert "Did you feel or hear a pop" not in out
-    assert out.rstrip().endswith(f"Your answers so far are saved in {answers_file}")
+    assert f"Your answers so far are saved in {answers_file}" in out
+    report = answers_file.with_suffix(".html")
+    assert out.rstrip().endswith(f"A report to show whoever sees you: {report}")
+    assert "Call an ambulance now" in report.read_text(encoding="utf-8")
     assert saved(answers_file) == {"age": 40, "injury": True, "injury_days_ago": 2, "deformity": True}
     assert sidecar(answers_file)["status"] == "stopped-early"
     # The file is a valid answers file in progress; `triage assess` names what was never asked.

@@ -66,11 +66,16 @@ class ReportRequest:
 
 def finish(outcome: Outcome, store: AnswersStore, color: bool | None, report: ReportRequest) -> None:
     """The end of a run: the summary on the terminal, then the report if one was asked for."""
+    from .cli_report import write_report_files
+
     click.echo(render_end(outcome, store.path, style=click.style), color=color)
     if report.html_path is not None:
-        from .cli_report import write_report_files
-
         write_report_files(outcome.assessment, report.html_path, report.pdf_path, report.force, report.now)
+    elif outcome.status == "stopped-early":
+        # The answers file is incomplete on purpose, so `triage report` would refuse it: write the
+        # report now, named after the answers file, to show whoever sees the person.
+        html_path = str(store.path.with_suffix(".html"))
+        write_report_files(outcome.assessment, html_path, None, True, report.now, "A report to show whoever sees you:")
     else:
         click.echo(f"For a printable report: triage report {shlex.quote(str(store.path))} -o report.html")
 

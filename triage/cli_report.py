@@ -65,7 +65,7 @@ def check_report_options(html_path: str | None, pdf_path: str | None, force: boo
 
 
 def write_report_files(
-    assessment: Assessment, html_path: str, pdf_path: str | None, force: bool, now: datetime
+    assessment: Assessment, html_path: str, pdf_path: str | None, force: bool, now: datetime, label: str = "wrote"
 ) -> None:
     from .report import ReportError, write_outputs
 
@@ -76,7 +76,7 @@ def write_report_files(
     except OSError as error:
         fail([str(error)], "nothing written:")
     for path in written:
-        click.echo(f"wrote {path}")
+        click.echo(f"{label} {path}")
 
 
 @click.command("report")
