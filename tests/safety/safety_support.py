@@ -671,9 +671,10 @@ class Case:
 
 def enumerate_red_flag_cases(kb: KnowledgeBase) -> tuple[list[Case], int]:
     """Every red-flag question alone at every value, and every pair at every pair of values,
-    over each background. Returns the distinct answer sets and the number of combinations
-    that cannot be asked together (for example deformity with injury = no)."""
-    seen: dict[str, Case] = {}
+    over each background. Returns every combination that can be asked (several may give the
+    same answers, e.g. a pair whose one answer is the background's own) and the number that
+    cannot be asked together (for example deformity with injury = no)."""
+    seen: list[Case] = []
     impossible = 0
     rf = [kb.question_by_id[q] for q in kb.red_flags]
     for name, base in BACKGROUNDS.items():
@@ -689,8 +690,8 @@ def enumerate_red_flag_cases(kb: KnowledgeBase) -> tuple[list[Case], int]:
                                       for q, v in combo):  # fmt: skip
                 impossible += 1
                 continue
-            seen.setdefault(canonical(answers), Case(name, combo, answers))
-    return list(seen.values()), impossible
+            seen.append(Case(name, combo, answers))
+    return seen, impossible
 
 
 def one_change_cases(kb: KnowledgeBase) -> Iterator[Answers]:
