@@ -1,0 +1,25 @@
+"""Shared pytest configuration: the hypothesis profiles.
+
+- ``ci`` (default): a fast run for every commit (tens of examples per property).
+- ``thorough``: thousands of examples per property; ``pytest --hypothesis-profile thorough``.
+
+The engine is experta (about 10 ms per assessment), so no per-example deadline.
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+_COMMON = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
+    "print_blob": True,
+}
+
+settings.register_profile("ci", max_examples=60, **_COMMON)
+settings.register_profile("thorough", max_examples=2500, **_COMMON)
+settings.register_profile("dev", max_examples=15, **_COMMON)
+# The hypothesis pytest plugin applies --hypothesis-profile after this file is imported.
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -1,0 +1,804 @@
+"""Safety properties of the rule base (../shared/spec/safety.md), as plain check functions.
+
+Each ``check_*`` / ``violations_*`` function returns a list of violations (empty = the
+property holds). They are used three ways, with the very same code:
+
+- by the hypothesis tests, on answers generated from the real questions (``answer_sets``);
+- by the exhaustive enumeration of red-flag singles and pairs (``enumerate_red_flag_cases``);
+- by the mutant tests, on deliberately broken copies of the knowledge base (``mutant_kb``),
+  to show that each property can fail.
+
+The expected floors come from ``POLICY``: a small table written here from
+../shared/spec/dispositions.md, independent of the rule base's own conditions.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import shutil
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hypothesis import strategies as st
+
+from triage import assess, load_knowledge_base
+from triage.answers import AnswersError, validate
+from triage.assessment import Assessment, build_assessment, engine_for
+from triage.conditions import condition_holds
+from triage.engine import compile_engine_class
+from triage.knowledge import KnowledgeBase, Question
+from triage.paths import rules_dir
+
+Answers = dict[str, Any]
+_MISSING = object()
+
+# --- the independent policy (dispositions.md), written without the rule base ------------------
+
+URGENCY = {
+    "walk-normally": 0,
+    "walk-with-care": 0,
+    "strengthen-and-walk": 0,
+    "try-backward-walking": 0,
+    "see-a-professional": 1,
+    "see-a-doctor-soon": 2,
+    "urgent-care-today": 3,
+    "emergency": 4,
+}
+FLOOR_NAME = {4: "emergency", 3: "urgent-care-today", 2: "see-a-doctor-soon", 1: "see-a-professional"}
+
+# The red-flag questions of answers.md (marked RF). Written out, not read from the rule base,
+# so that un-flagging a question in questions.toml is caught (test_red_flag_questions_match_spec).
+RED_FLAG_QUESTIONS = (
+    "injury", "deformity", "injury_pop", "rapid_swelling", "tender_kneecap", "tender_fibular_head",
+    "can_bend_90", "can_bear_weight", "foot_cold_numb", "calf_swelling", "breathless", "locking",
+    "swelling", "warmth", "redness", "fever", "knee_surgery", "unexplained_weight_loss", "night_pain",
+    "giving_way",
+)  # fmt: skip
+
+# The worrying ("positive") answers of each red-flag question on its own. For the two Ottawa
+# "can you" questions, the worrying answer is "no". knee_surgery: no value is a red flag by
+# itself (the policy raises the floor only for replacement/recent surgery WITH a hot, red or
+# swollen knee or fever), so a knee replacement alone may still walk normally.
+RED_FLAG_POSITIVE: dict[str, frozenset[Any]] = {
+    "injury": frozenset({True}),
+    "deformity": frozenset({True}),
+    "injury_pop": frozenset({True}),
+    "rapid_swelling": frozenset({True}),
+    "tender_kneecap": frozenset({True}),
+    "tender_fibular_head": frozenset({True}),
+    "can_bend_90": frozenset({False}),
+    "can_bear_weight": frozenset({False}),
+    "foot_cold_numb": frozenset({True}),
+    "calf_swelling": frozenset({True}),
+    "breathless": frozenset({True}),
+    "locking": frozenset({"catches", "stuck"}),
+    "swelling": frozenset({"mild", "marked", "severe"}),
+    "warmth": frozenset({True}),
+    "redness": frozenset({True}),
+    "fever": frozenset({True}),
+    "knee_surgery": frozenset(),
+    "unexplained_weight_loss": frozenset({True}),
+    "night_pain": frozenset({True}),
+    "giving_way": frozenset({"occasionally", "often"}),
+}
+# The reassuring ("no") answer of each red-flag question.
+RED_FLAG_NO: dict[str, Any] = {
+    "injury": False, "deformity": False, "injury_pop": False, "rapid_swelling": False,
+    "tender_kneecap": False, "tender_fibular_head": False, "can_bend_90": True, "can_bear_weight": True,
+    "foot_cold_numb": False, "calf_swelling": False, "breathless": False, "locking": "never",
+    "swelling": "none", "warmth": False, "redness": False, "fever": False, "knee_surgery": "none",
+    "unexplained_weight_loss": False, "night_pain": False, "giving_way": "never",
+}  # fmt: skip
+
+SWOLLEN = ("mild", "marked", "severe")
+
+
+def _v(a: Mapping[str, Any], q: str) -> Any:
+    return a.get(q, _MISSING)
+
+
+def _yes(a: Mapping[str, Any], q: str) -> bool:
+    return _v(a, q) is True
+
+
+def _in(a: Mapping[str, Any], q: str, *values: Any) -> bool:
+    value = _v(a, q)
+    return value is not _MISSING and any(value is v if v is None or isinstance(v, bool) else value == v for v in values)
+
+
+def _num(a: Mapping[str, Any], q: str) -> float | None:
+    value = _v(a, q)
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _ottawa(a: Mapping[str, Any]) -> bool:
+    days, age = _num(a, "injury_days_ago"), _num(a, "age")
+    if days is None or days > 7:
+        return False
+    return (
+        (age is not None and age >= 55)
+        or _in(a, "tender_kneecap", True, None)
+        or _in(a, "tender_fibular_head", True, None)
+        or _in(a, "can_bend_90", False, None)
+        or _in(a, "can_bear_weight", False, None)
+    )
+
+
+def _hot_or_red(a: Mapping[str, Any]) -> bool:
+    return _yes(a, "warmth") or _yes(a, "redness")
+
+
+# (finding in plain words, minimum urgency, answer condition)
+POLICY: tuple[tuple[str, int, Callable[[Mapping[str, Any]], bool]], ...] = (
+    # emergency
+    ("knee misshapen after an injury", 4, lambda a: _yes(a, "deformity")),
+    ("foot cold, pale, blue or numb", 4, lambda a: _yes(a, "foot_cold_numb")),
+    ("swollen calf with breathlessness", 4, lambda a: _yes(a, "calf_swelling") and _yes(a, "breathless")),
+    # urgent-care-today
+    ("hot or red knee with swelling", 3, lambda a: _hot_or_red(a) and _in(a, "swelling", *SWOLLEN)),
+    (
+        "fever with a hot, red or swollen knee",
+        3,
+        lambda a: _yes(a, "fever") and (_hot_or_red(a) or _in(a, "swelling", *SWOLLEN)),
+    ),
+    (
+        "fever with new knee pain",
+        3,
+        lambda a: _yes(a, "fever") and (_in(a, "pain_duration", "under-2-weeks") or _yes(a, "injury")),
+    ),
+    (
+        "replacement or recent surgery with a hot, red, swollen knee or fever",
+        3,
+        lambda a: _in(a, "knee_surgery", "replacement", "recent")
+        and (_hot_or_red(a) or _in(a, "swelling", *SWOLLEN) or _yes(a, "fever")),
+    ),
+    ("cannot take four steps", 3, lambda a: _in(a, "can_bear_weight", False)),
+    ("injury within 7 days, Ottawa knee rule positive", 3, _ottawa),
+    (
+        "injury with a pop or rapid swelling",
+        3,
+        lambda a: _yes(a, "injury") and (_yes(a, "injury_pop") or _yes(a, "rapid_swelling")),
+    ),
+    ("knee stuck (true locking)", 3, lambda a: _in(a, "locking", "stuck")),
+    ("swollen, tender calf", 3, lambda a: _yes(a, "calf_swelling")),
+    ("badly swollen, tight knee", 3, lambda a: _in(a, "swelling", "severe")),
+    # see-a-doctor-soon
+    ("unexplained weight loss", 2, lambda a: _yes(a, "unexplained_weight_loss")),
+    ("constant night or rest pain", 2, lambda a: _yes(a, "night_pain")),
+    ("knee gives way often", 2, lambda a: _in(a, "giving_way", "often")),
+    ("clearly swollen knee", 2, lambda a: _in(a, "swelling", "marked")),
+    ("red or hot knee", 2, _hot_or_red),
+    ("fever", 2, lambda a: _yes(a, "fever")),
+    (
+        "programme failed and walking under 10 minutes",
+        2,
+        lambda a: _in(a, "treatment_tried", "not-helping") and _in(a, "walking_tolerance", "under-10-min"),
+    ),
+    ("'not sure' on a red-flag question", 2, lambda a: any(_in(a, q, None) for q in RED_FLAG_QUESTIONS)),
+    # see-a-professional
+    ("pain sharp or building with walking", 1, lambda a: _in(a, "walking_effect", "sharp-or-worsening")),
+    ("slight swelling", 1, lambda a: _in(a, "swelling", "mild")),
+    (
+        "catching, painful clicking or occasional giving way",
+        1,
+        lambda a: _in(a, "locking", "catches") or _in(a, "clicking", "painful") or _in(a, "giving_way", "occasionally"),
+    ),
+    ("injury in the last 6 weeks", 1, lambda a: _yes(a, "injury")),
+    ("programme of 6 weeks has not helped", 1, lambda a: _in(a, "treatment_tried", "not-helping")),
+    ("pain 7/10 or more", 1, lambda a: (_num(a, "pain_score") or 0) >= 7),
+    ("morning stiffness over 30 minutes", 1, lambda a: (_num(a, "morning_stiffness_minutes") or 0) > 30),
+)  # fmt: skip
+
+
+def policy_floor(answers: Mapping[str, Any]) -> tuple[int, list[str]]:
+    """The minimum urgency the policy requires, and the findings that require it."""
+    hits = [(u, name) for name, u, holds in POLICY if holds(answers)]
+    floor = max((u for u, _ in hits), default=0)
+    return floor, [name for u, name in hits if u == floor]
+
+
+def red_flag_positive(answers: Mapping[str, Any]) -> list[str]:
+    """Red-flag questions answered with a worrying value or 'not sure'."""
+    return [
+        f"{q}={json.dumps(answers[q])}"
+        for q in RED_FLAG_QUESTIONS
+        if q in answers and (answers[q] is None or answers[q] in RED_FLAG_POSITIVE[q])
+    ]
+
+
+# --- "worse" (property 4), from safety.md: a red flag false->true, more swelling, more pain, ----
+# more giving way, a fall, "not sure" instead of "no". Nothing else is claimed to be monotone
+# (for example injury "not sure" -> yes lowers the floor from 2 to 1, by policy).
+
+ORDERED_WORSE = {
+    "swelling": ("none", "mild", "marked", "severe"),
+    "giving_way": ("never", "occasionally", "often"),
+    "locking": ("never", "catches", "stuck"),
+    "walking_effect": ("no-pain", "aches-then-settles", "sharp-or-worsening"),
+    "falls": ("none", "one", "two-or-more"),
+}
+
+
+def worse_values(kb: KnowledgeBase, qid: str, value: Any) -> list[Any]:
+    """The values strictly "worse" than ``value`` on question ``qid`` (may be empty)."""
+    question = kb.question_by_id[qid]
+    out: list[Any] = []
+    if qid in ORDERED_WORSE and value in ORDERED_WORSE[qid]:
+        order = ORDERED_WORSE[qid]
+        out += list(order[order.index(value) + 1 :])
+    elif qid in RED_FLAG_POSITIVE and question.type == "boolean" and value == RED_FLAG_NO[qid] and value is not None:
+        out += sorted(RED_FLAG_POSITIVE[qid], key=str)
+    if qid == "pain_score" and isinstance(value, int):
+        out += list(range(value + 1, int(question.max or 10) + 1))
+    if qid in RED_FLAG_NO and value is not None and value == RED_FLAG_NO[qid] and type(value) is type(RED_FLAG_NO[qid]):
+        out.append(None)  # "not sure" instead of "no"
+    return out
+
+
+def worse_steps(kb: KnowledgeBase, answers: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """Every single-answer change toward "worse" available from these answers."""
+    return [(q, v) for q in answers for v in worse_values(kb, q, answers[q])]
+
+
+# --- answers: normalising, filling, strategies --------------------------------------------------
+
+
+def least_worrying(question: Question) -> Any:
+    """The value used to fill a required question that becomes asked (deterministic fills)."""
+    if question.id in RED_FLAG_NO:
+        return RED_FLAG_NO[question.id]
+    if question.type == "boolean":
+        return False
+    if question.type == "choice":
+        return question.choice_values[0]
+    if question.type in ("integer", "number"):
+        return int(question.max) if question.id == "injury_days_ago" else int(question.min or 0)
+    return "x"
+
+
+def normalise(
+    kb: KnowledgeBase, answers: Mapping[str, Any], fill: Callable[[Question, Answers], Any] | None = None
+) -> Answers:
+    """Drop answers no longer asked; fill required questions that became asked."""
+    out: Answers = {}
+    for question in kb.questions:
+        if not condition_holds(question.asked_when, out):
+            continue
+        if question.id in answers:
+            out[question.id] = answers[question.id]
+        elif question.required:
+            out[question.id] = fill(question, out) if fill else least_worrying(question)
+    return out
+
+
+def numeric_boundaries(kb: KnowledgeBase, question: Question) -> list[int | float]:
+    """min, max and every threshold any rule or asked-when tests on this question, +-1."""
+    points: set[float] = {question.min or 0, question.max or 0}
+    conditions = [r.when for r in kb.rules] + [q.asked_when for q in kb.questions]
+    for condition in conditions:
+        for group in condition:
+            for atom in group:
+                if atom.kind == "answer" and atom.subject == question.id and isinstance(atom.operand, int | float):
+                    points |= {atom.operand - 1, atom.operand, atom.operand + 1}
+    low, high = question.min or 0, question.max or 0
+    values = sorted(p for p in points if low <= p <= high)
+    return [int(v) for v in values] if question.type == "integer" else values
+
+
+def derived_boundaries(kb: KnowledgeBase, name: str) -> list[float]:
+    points: set[float] = set()
+    for rule in kb.rules:
+        for group in rule.when:
+            for atom in group:
+                if atom.kind == "derived" and atom.subject == name and isinstance(atom.operand, int | float):
+                    points |= {round(atom.operand - 0.1, 1), float(atom.operand), round(atom.operand + 0.1, 1)}
+    return sorted(points)
+
+
+MARKUP = (
+    "<script>alert(1)</script>",
+    "\"><img src=x onerror=alert(1)>",
+    "</td></tr></table><h1>pwned</h1>",
+    "{{ 7*7 }} {% if 1 %}x{% endif %}",
+    "&amp; &lt;b&gt; <b>bold</b> 'quote' \"dq\"",
+    "Zoë O'Brien — ünïcödé ✓",
+    "<!-- comment --><style>body{display:none}</style>",
+    "javascript:alert(1)",
+)
+
+
+def value_strategy(kb: KnowledgeBase, question: Question, answers: Mapping[str, Any]) -> st.SearchStrategy[Any]:
+    """All valid values of one question; "not sure" (None) last on red-flag questions.
+
+    Values shrink toward the first listed (choices are ordered least to most worrying).
+    """
+    strategy: st.SearchStrategy[Any]
+    if question.type == "boolean":
+        strategy = st.sampled_from([False, True])
+    elif question.type == "choice":
+        strategy = st.sampled_from(question.choice_values)
+    elif question.type == "integer":
+        low, high = int(question.min or 0), int(question.max or 0)
+        strategy = st.one_of(st.sampled_from(numeric_boundaries(kb, question)), st.integers(low, high))
+    elif question.type == "number":
+        low, high = question.min or 0, question.max or 0
+        plain = st.integers(int(low * 10), int(high * 10)).map(lambda n: n / 10)
+        options = [st.sampled_from(numeric_boundaries(kb, question)), plain]
+        if question.id == "weight_kg" and "height_cm" in answers:  # hit the BMI thresholds
+            metres2 = (answers["height_cm"] / 100) ** 2
+            near = [round(b * metres2, 1) for b in derived_boundaries(kb, "bmi")]
+            near = [w for w in near if low <= w <= high]
+            if near:
+                options.insert(0, st.sampled_from(near))
+        strategy = st.one_of(*options)
+    else:
+        low = question.min_length or 0
+        high = min(question.max_length or 60, 60)
+        strategy = st.one_of(
+            st.sampled_from([m for m in MARKUP if low <= len(m) <= (question.max_length or 10**6)]),
+            st.text(min_size=max(low, 0), max_size=high),
+        )
+    if question.red_flag:
+        strategy = st.one_of(strategy, st.none())
+    return strategy
+
+
+@st.composite
+def answer_sets(draw: st.DrawFn, kb: KnowledgeBase | None = None, near: Mapping[str, Any] | None = None) -> Answers:
+    """A valid answers object, generated from rules/questions.toml alone.
+
+    Walks the questions in asking order; a question is drawn only when its asked-when holds
+    on the answers so far; required ones always, optional ones maybe left out; red-flag ones
+    may be None ("not sure"). A new question is covered without touching this code.
+
+    ``near``: a background answer set; each of its answers is kept or redrawn, so the
+    examples cluster around it (and shrink back toward it: readable counterexamples).
+    """
+    kb = kb or load_knowledge_base()
+    answers: Answers = {}
+    for question in kb.questions:
+        if not condition_holds(question.asked_when, answers):
+            continue
+        if near is not None and question.id in near and not draw(st.booleans()):
+            answers[question.id] = near[question.id]
+            continue
+        if not question.required and not draw(st.booleans()):
+            continue
+        answers[question.id] = draw(value_strategy(kb, question, answers))
+    return answers
+
+
+def any_answers(kb: KnowledgeBase | None = None) -> st.SearchStrategy[Answers]:
+    """Fully random answer sets, and answer sets near each background."""
+    kb = kb or load_knowledge_base()
+    return st.one_of(answer_sets(kb), *(answer_sets(kb, near=normalise(kb, b)) for b in BACKGROUNDS.values()))
+
+
+@st.composite
+def answers_with_unsure(draw: st.DrawFn, kb: KnowledgeBase | None = None) -> Answers:
+    """Answer sets with at least one red-flag question answered "not sure"."""
+    kb = kb or load_knowledge_base()
+    answers = draw(any_answers(kb))
+    asked_flags = [q for q in kb.red_flags if q in answers]
+    qid = draw(st.sampled_from(asked_flags))
+    return normalise(kb, {**answers, qid: None})
+
+
+# --- the properties ------------------------------------------------------------------------
+
+
+def _assess(kb: KnowledgeBase, answers: Mapping[str, Any]) -> Assessment:
+    return assess(answers, kb=kb)
+
+
+def violations_total(kb: KnowledgeBase, answers: Mapping[str, Any]) -> list[str]:
+    """Property 1 (the report half is in test_report_properties.py)."""
+    try:
+        result = _assess(kb, answers)
+    except AnswersError as error:
+        return [f"valid answers rejected: {error.problems}"]
+    except Exception as error:
+        return [f"no result: {type(error).__name__}: {error}"]
+    problems = []
+    ladder = [d.id for d in kb.dispositions]
+    if result.disposition.id not in ladder or kb.disposition_by_id[result.disposition.id] != result.disposition:
+        problems.append(f"disposition {result.disposition.id!r} is not on the ladder")
+    required = [r.floor for r in result.fired if r.floor]
+    if any(f not in kb.disposition_by_id for f in required):
+        problems.append(f"a fired rule requires a disposition not on the ladder: {required}")
+    highest = max((kb.disposition_by_id[f].rank for f in required if f in kb.disposition_by_id), default=0)
+    if result.disposition.rank != highest:
+        problems.append(f"disposition {result.disposition.id} is not the highest floor of the fired rules")
+    if sorted(URGENCY) != sorted(ladder) or any(kb.disposition_by_id[d].urgency != u for d, u in URGENCY.items()):
+        problems.append("the ladder differs from dispositions.md")
+    return problems
+
+
+def result_bytes(result: Assessment) -> str:
+    return json.dumps(result.to_dict(), ensure_ascii=False)
+
+
+def violations_deterministic(kb: KnowledgeBase, answers: Mapping[str, Any], seed: int = 0) -> list[str]:
+    """Property 2: same bytes whatever the declaration order and whatever ran before."""
+    valid = validate(dict(answers), kb)
+    reference = result_bytes(build_assessment(kb, valid, engine_for(kb).start(valid.answers)))
+    items = list(valid.answers.items())
+    orders = {"reversed": items[::-1]}
+    shuffled = list(items)
+    random.Random(seed).shuffle(shuffled)
+    orders["shuffled"] = shuffled
+    problems = []
+    for name, order in orders.items():
+        got = result_bytes(build_assessment(kb, valid, engine_for(kb).start(dict(order))))
+        if got != reference:
+            problems.append(f"declaring the facts {name} changes the result")
+    fresh = compile_engine_class(kb)()  # a brand-new engine that has run nothing before
+    if result_bytes(build_assessment(kb, valid, fresh.start(valid.answers))) != reference:
+        problems.append("a fresh engine gives a different result than one that ran other cases")
+    again = result_bytes(_assess(kb, dict(shuffled)))
+    if again != reference:
+        problems.append("assess() on the same answers in another key order differs")
+    return problems
+
+
+def violations_red_flags(kb: KnowledgeBase, answers: Mapping[str, Any], result: Assessment | None = None) -> list[str]:
+    """Property 3: each finding of the policy forces at least its disposition."""
+    result = result or _assess(kb, answers)
+    floor, why = policy_floor(answers)
+    if result.urgency < floor:
+        return [
+            f"policy requires at least {FLOOR_NAME[floor]} (urgency {floor}) for {why}; "
+            f"got {result.disposition.id} (urgency {result.urgency})"
+        ]
+    return []
+
+
+def violations_monotone(
+    kb: KnowledgeBase,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    change: str,
+    urgency: Callable[[Answers], int],
+) -> list[str]:
+    """Property 4, for one change toward "worse"."""
+    u0, u1 = urgency(dict(before)), urgency(dict(after))
+    if u1 < u0:
+        return [f"{change} lowers the urgency from {u0} to {u1}"]
+    return []
+
+
+def violations_unknown(kb: KnowledgeBase, answers: Mapping[str, Any], result: Assessment | None = None) -> list[str]:
+    """Property 5: a "not sure" on a red-flag question never gives urgency 0."""
+    unsure = [q for q in RED_FLAG_QUESTIONS if _in(answers, q, None)]
+    if not unsure:
+        return []
+    result = result or _assess(kb, answers)
+    if result.urgency == 0:
+        return [f"'not sure' on {unsure} gave {result.disposition.id} (urgency 0)"]
+    return []
+
+
+def no_fall_risk(a: Mapping[str, Any]) -> bool:
+    """answers.md: every fall-risk question answered, none positive."""
+    return (
+        _in(a, "falls", "none")
+        and _in(a, "balance_problems", False)
+        and _in(a, "numb_feet", False)
+        and _in(a, "difficulty_rising", False)
+        and (_in(a, "osteoporosis", False) or _in(a, "fragility_fracture", False))
+    )
+
+
+def probable_oa(a: Mapping[str, Any]) -> bool:
+    age, pain, stiff = _num(a, "age"), _num(a, "pain_score"), _num(a, "morning_stiffness_minutes")
+    return _yes(a, "oa_diagnosed") or (
+        age is not None and age >= 45 and pain is not None and pain >= 1 and stiff is not None and stiff <= 30
+    )
+
+
+def violations_backward_walking(
+    kb: KnowledgeBase, answers: Mapping[str, Any], result: Assessment | None = None
+) -> list[str]:
+    """Property 6."""
+    result = result or _assess(kb, answers)
+    advice = [a for a in result.advice if a.group == "backward-walking" or a.id == "backward-walking"]
+    if result.disposition.id != "try-backward-walking" and not advice:
+        return []
+    problems = []
+    if result.urgency != 0:
+        problems.append(f"backward walking at urgency {result.urgency}")
+    if not no_fall_risk(answers):
+        problems.append("backward walking without a known absence of fall risk")
+    if not probable_oa(answers):
+        problems.append("backward walking without probable osteoarthritis")
+    if (_num(answers, "pain_score") or 0) < 1:
+        problems.append("backward walking without pain when walking")
+    if not _yes(answers, "supervision_available"):
+        problems.append("backward walking without someone to supervise")
+    text = " ".join(f"{a.text} {a.details}" for a in advice).lower()
+    for needed in ("indoors", "slowly", "someone with you"):
+        if needed not in text:
+            problems.append(f"backward walking without the safety advice {needed!r}")
+    return problems
+
+
+EXERCISE_GROUPS = frozenset({"strength", "weight", "walking", "feet-and-knees", "bones", "backward-walking"})
+
+
+def violations_contradictions(
+    kb: KnowledgeBase, answers: Mapping[str, Any], result: Assessment | None = None
+) -> list[str]:
+    """Property 7."""
+    result = result or _assess(kb, answers)
+    problems = []
+    ids = [a.id for a in result.advice]
+    keep_walking = "keep-walking" in ids or any("keep walking as you do" in a.text.lower() for a in result.advice)
+    if result.urgency >= 1 and keep_walking:
+        problems.append(f"'keep walking as you do' at urgency {result.urgency}")
+    if result.urgency >= 3:
+        exercise = [a.id for a in result.advice if a.group in EXERCISE_GROUPS]
+        if exercise:
+            problems.append(f"exercise advice {exercise} at urgency {result.urgency}")
+    if result.disposition.id == "walk-normally" and red_flag_positive(answers):
+        problems.append(f"walk-normally with red flag(s) {red_flag_positive(answers)}")
+    return problems
+
+
+def citation_problems(kb: KnowledgeBase, what: str, cites: Iterable[Any]) -> list[str]:
+    cites = list(cites)
+    problems = []
+    if not cites:
+        problems.append(f"{what} cites no source")
+    for cite in cites:
+        source = kb.sources.get(cite.source)
+        if source is None:
+            problems.append(f"{what} cites unknown source {cite.source!r}")
+            continue
+        if cite.quote is not None or source.kind == "article":
+            if not source.file:
+                problems.append(f"{what} quotes {cite.source}, which has no document")
+                continue
+            text = (kb.root / source.file).read_text(encoding="utf-8")  # the document itself
+            if not cite.quote or cite.quote not in text:
+                problems.append(f"{what}: quote not found in {cite.source}: {cite.quote!r}")
+    return problems
+
+
+def violations_traceable(kb: KnowledgeBase, answers: Mapping[str, Any], result: Assessment | None = None) -> list[str]:
+    """Property 8: every fired rule and every advice item (safety net included) is sourced."""
+    result = result or _assess(kb, answers)
+    problems = []
+    for rule in result.fired:
+        problems += citation_problems(kb, f"rule {rule.id}", rule.cite)
+    for item in (*result.advice, *result.safety_net):
+        problems += citation_problems(kb, f"advice {item.id}", item.cite)
+    return problems
+
+
+SINGLE_ANSWER_CHECKS: dict[str, Callable[[KnowledgeBase, Mapping[str, Any]], list[str]]] = {
+    "total": violations_total,
+    "red_flags": violations_red_flags,
+    "unknown": violations_unknown,
+    "backward_walking": violations_backward_walking,
+    "contradictions": violations_contradictions,
+    "traceable": violations_traceable,
+}
+
+
+# --- backgrounds and the exhaustive red-flag enumeration -----------------------------------
+
+# Red-flag questions asked only after an injury (or with a swollen calf): the backgrounds
+# answer them only where they are asked; normalise() drops the rest.
+_ALWAYS_NO = dict(RED_FLAG_NO)
+
+BACKGROUNDS: dict[str, Answers] = {
+    "no-pain": {
+        "age": 30, **_ALWAYS_NO, "pain_score": 0, "walking_effect": "no-pain",
+    },
+    "osteoarthritis-with-pain": {
+        "age": 62, **_ALWAYS_NO,
+        "pain_score": 4, "walking_effect": "aches-then-settles", "pain_duration": "over-3-months",
+        "morning_stiffness_minutes": 10, "oa_diagnosed": True, "treatment_tried": "none",
+        "walking_tolerance": "over-30-min", "difficulty_rising": False, "osteoporosis": False,
+        "falls": "none", "balance_problems": False, "numb_feet": False, "supervision_available": True,
+    },
+    "after-an-injury": {
+        "age": 35, **_ALWAYS_NO, "injury": True, "injury_days_ago": 3,
+        "pain_score": 3, "walking_effect": "aches-then-settles", "pain_duration": "under-2-weeks",
+    },
+}  # fmt: skip
+
+
+def domain(question: Question, kb: KnowledgeBase) -> list[Any]:
+    if question.type == "boolean":
+        values: list[Any] = [False, True]
+    elif question.type == "choice":
+        values = list(question.choice_values)
+    elif question.type in ("integer", "number"):
+        values = numeric_boundaries(kb, question)
+    else:
+        values = ["<b>x</b>"]
+    return [*values, None] if question.red_flag else values
+
+
+def make_asked(kb: KnowledgeBase, answers: Answers, qid: str, depth: int = 0) -> bool:
+    """Change earlier answers (as little as possible) so that ``qid`` is asked."""
+    question = kb.question_by_id[qid]
+    if condition_holds(question.asked_when, normalise(kb, answers)):
+        return True
+    if depth > 5:
+        return False
+    for group in question.asked_when:
+        trial = dict(answers)
+        for atom in group:
+            if atom.holds_in(trial):
+                continue
+            options = [v for v in domain(kb.question_by_id[atom.subject], kb) if atom.accepts(v)]
+            if not options or not make_asked(kb, trial, atom.subject, depth + 1):
+                break
+            trial[atom.subject] = options[-1] if atom.test == "at_most" else options[0]
+        else:
+            answers.clear()
+            answers.update(normalise(kb, trial))
+            if condition_holds(question.asked_when, answers):
+                return True
+    return False
+
+
+def with_answer(kb: KnowledgeBase, base: Answers, qid: str, value: Any) -> Answers | None:
+    """``base`` with question ``qid`` answered ``value`` (made asked if need be), or None."""
+    answers = dict(base)
+    if not make_asked(kb, answers, qid):
+        return None
+    answers[qid] = value
+    return normalise(kb, answers)
+
+
+def canonical(answers: Mapping[str, Any]) -> str:
+    return json.dumps(answers, sort_keys=True)
+
+
+@dataclass(frozen=True)
+class Case:
+    background: str
+    varied: tuple[tuple[str, Any], ...]
+    answers: Answers
+
+
+def enumerate_red_flag_cases(kb: KnowledgeBase) -> tuple[list[Case], int]:
+    """Every red-flag question alone at every value, and every pair at every pair of values,
+    over each background. Returns every combination that can be asked (several may give the
+    same answers, e.g. a pair whose one answer is the background's own) and the number that
+    cannot be asked together (for example deformity with injury = no)."""
+    seen: list[Case] = []
+    impossible = 0
+    rf = [kb.question_by_id[q] for q in kb.red_flags]
+    for name, base in BACKGROUNDS.items():
+        base = normalise(kb, base)
+        singles: list[tuple[str, Any]] = [(q.id, v) for q in rf for v in domain(q, kb)]
+        combos: list[tuple[tuple[str, Any], ...]] = [(s,) for s in singles]
+        combos += [(a, b) for i, a in enumerate(singles) for b in singles[i + 1 :] if a[0] != b[0]]
+        for combo in combos:
+            answers: Answers | None = dict(base)
+            for qid, value in combo:
+                answers = with_answer(kb, answers, qid, value) if answers is not None else None
+            if answers is None or any(answers.get(q, _MISSING) != v or (v is None) != (answers.get(q) is None)
+                                      for q, v in combo):  # fmt: skip
+                impossible += 1
+                continue
+            seen.append(Case(name, combo, answers))
+    return seen, impossible
+
+
+def one_change_cases(kb: KnowledgeBase) -> Iterator[Answers]:
+    """Each background, then each question changed alone to each value of its domain."""
+    for base in BACKGROUNDS.values():
+        base = normalise(kb, base)
+        yield base
+        for question in kb.questions:
+            for value in domain(question, kb):
+                answers = with_answer(kb, base, question.id, value)
+                if answers is not None:
+                    yield answers
+
+
+# --- deliberately broken knowledge bases -----------------------------------------------------
+
+
+def _block_span(text: str, kind: str, ident: str) -> tuple[int, int]:
+    """The span of the [[kind]] table whose id (or key) is ``ident``."""
+    header = f"[[{kind}]]"
+    starts = [m.start() for m in re.finditer(rf"^\[\[{kind}\]\]$", text, re.M)]
+    for i, start in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else len(text)
+        nxt = re.search(r"^\[\[", text[start + len(header) :], re.M)
+        end = min(end, start + len(header) + nxt.start()) if nxt else end
+        if re.search(rf'^(id|key) = "{re.escape(ident)}"$', text[start:end], re.M):
+            return start, end
+    raise KeyError(f"no [[{kind}]] {ident}")
+
+
+class Mutant:
+    """A copy of rules/ in a temporary folder, edited as text, then loaded."""
+
+    def __init__(self, tmp: Path):
+        self.root = tmp / "rules"
+        shutil.copytree(rules_dir(), self.root)
+
+    def _file_with(self, kind: str, ident: str) -> Path:
+        for path in sorted(self.root.glob("*.toml")):
+            try:
+                _block_span(path.read_text(encoding="utf-8"), kind, ident)
+                return path
+            except KeyError:
+                continue
+        raise KeyError(f"no [[{kind}]] {ident} in any file")
+
+    def edit_block(self, kind: str, ident: str, edit: Callable[[str], str]) -> Mutant:
+        path = self._file_with(kind, ident)
+        text = path.read_text(encoding="utf-8")
+        start, end = _block_span(text, kind, ident)
+        new = edit(text[start:end])
+        assert new != text[start:end], f"edit of {kind} {ident} changed nothing"
+        path.write_text(text[:start] + new + text[end:], encoding="utf-8")
+        return self
+
+    def replace_in(self, kind: str, ident: str, old: str, new: str) -> Mutant:
+        def edit(block: str) -> str:
+            assert block.count(old) == 1, f"{old!r} occurs {block.count(old)} times in {kind} {ident}"
+            return block.replace(old, new)
+
+        return self.edit_block(kind, ident, edit)
+
+    def remove_rule(self, rule_id: str) -> Mutant:
+        return self.edit_block("rule", rule_id, lambda block: "")
+
+    def lower_floor(self, rule_id: str) -> Mutant:
+        """The rule's floor, one step down the ladder."""
+        ladder = list(URGENCY)
+
+        def edit(block: str) -> str:
+            floor = re.search(r'^floor = "([^"]+)"$', block, re.M)
+            assert floor, f"rule {rule_id} has no floor"
+            lower = ladder[ladder.index(floor.group(1)) - 1]
+            return block.replace(floor.group(0), f'floor = "{lower}"')
+
+        return self.edit_block("rule", rule_id, edit)
+
+    def set_cite(self, kind: str, ident: str, cite: str) -> Mutant:
+        """Replace the whole ``cite = [...]`` of a rule or advice item."""
+
+        def edit(block: str) -> str:
+            start = block.index("cite = [")
+            depth, i, in_string = 0, start + len("cite = "), False
+            while True:
+                ch = block[i]
+                if ch == '"' and block[i - 1] != "\\":
+                    in_string = not in_string
+                elif not in_string and ch == "[":
+                    depth += 1
+                elif not in_string and ch == "]":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                i += 1
+            return block[:start] + cite + block[i + 1 :]
+
+        return self.edit_block(kind, ident, edit)
+
+    def load(self) -> KnowledgeBase:
+        return load_knowledge_base(self.root)
+
+
+def first_violation(
+    kb: KnowledgeBase, check: Callable[[KnowledgeBase, Mapping[str, Any]], list[str]], cases: Iterable[Answers]
+) -> tuple[Answers, list[str]] | None:
+    for answers in cases:
+        problems = check(kb, answers)
+        if problems:
+            return answers, problems
+    return None

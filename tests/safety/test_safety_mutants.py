@@ -1,0 +1,296 @@
+"""Proof that the safety tests bite: each property fails on a deliberately broken copy of the
+knowledge base (rules/ copied to a temporary folder, one thing changed as text, loaded with
+load_knowledge_base), using the very same check functions as the property tests.
+
+Each test also runs the same witnesses on the real knowledge base, where they must pass:
+the failure comes from the mutation, not from the witness.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, Phase, find, settings
+from safety_support import (
+    BACKGROUNDS,
+    Mutant,
+    answers_with_unsure,
+    citation_problems,
+    first_violation,
+    normalise,
+    one_change_cases,
+    violations_backward_walking,
+    violations_contradictions,
+    violations_deterministic,
+    violations_monotone,
+    violations_red_flags,
+    violations_total,
+    violations_traceable,
+    violations_unknown,
+    with_answer,
+    worse_steps,
+)
+
+from triage import assess, load_knowledge_base
+from triage.engine import TriageEngineBase
+from triage.knowledge import KnowledgeBase
+
+REAL = load_knowledge_base()
+Check = Callable[[KnowledgeBase, Mapping[str, Any]], list[str]]
+
+
+def witnesses(kb: KnowledgeBase) -> list[dict[str, Any]]:
+    """The backgrounds, and each question changed alone to each of its values (~500 sets)."""
+    return list(one_change_cases(kb))
+
+
+def assert_bites(mutant: KnowledgeBase, check: Check, cases: list[dict[str, Any]] | None = None) -> str:
+    """``check`` finds a violation on the mutant, and none on the real knowledge base."""
+    cases = cases if cases is not None else witnesses(REAL)
+    found = first_violation(mutant, check, cases)
+    assert found is not None, "the property did not catch the broken knowledge base"
+    answers, problems = found
+    assert check(REAL, answers) == [], "the witness fails on the real knowledge base too"
+    return f"{problems} for {answers}"
+
+
+# --- 1. Total -----------------------------------------------------------------------------------
+
+
+def test_p1_bites_floor_off_the_ladder(tmp_path: Path) -> None:
+    mutant = Mutant(tmp_path).replace_in("rule", "RF-DISLOCATION", 'floor = "emergency"', 'floor = "ambulance"').load()
+    assert_bites(mutant, violations_total)
+
+
+def test_p1_bites_disposition_removed_from_ladder(tmp_path: Path) -> None:
+    mutant = Mutant(tmp_path).edit_block("disposition", "see-a-doctor-soon", lambda block: "").load()
+    assert_bites(mutant, violations_total)
+
+
+# --- 2. Deterministic ---------------------------------------------------------------------------
+
+
+def test_p2_bites_engine_not_reset_between_cases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rule language cannot express an order-dependent rule (rules only add facts and raise
+    floors), so the breakage is in the engine: working memory kept from case to case."""
+    kb = Mutant(tmp_path).load()  # an unchanged copy: its own engine, its own history
+    original = TriageEngineBase.reset
+    done: set[int] = set()
+
+    def reset_once(self: TriageEngineBase) -> None:
+        if id(self) not in done:
+            done.add(id(self))
+            original(self)
+
+    monkeypatch.setattr(TriageEngineBase, "reset", reset_once)
+    background = normalise(kb, BACKGROUNDS["no-pain"])
+    assess(with_answer(kb, background, "deformity", True), kb=kb)  # an earlier case, in the same process
+    assert violations_deterministic(kb, background)
+    monkeypatch.undo()
+    assert violations_deterministic(REAL, background) == []
+
+
+# --- 3. Red flags never missed -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "rule_id",
+    ["RF-CALF", "RF-DISLOCATION", "INJ-OTTAWA-XRAY", "INJ-POP-OR-RAPID-SWELLING", "RF-NIGHT-PAIN", "SP-PAIN-WORSENS"],
+)
+def test_p3_bites_red_flag_rule_removed(tmp_path: Path, rule_id: str) -> None:
+    assert_bites(Mutant(tmp_path).remove_rule(rule_id).load(), violations_red_flags)
+
+
+def _pair(background: str, first: tuple[str, Any], second: tuple[str, Any]) -> dict[str, Any]:
+    answers = with_answer(REAL, normalise(REAL, BACKGROUNDS[background]), *first)
+    assert answers is not None
+    answers = with_answer(REAL, answers, *second)
+    assert answers is not None
+    return answers
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "first", "second"),
+    [
+        ("RF-HOT-SWOLLEN", ("warmth", True), ("swelling", "mild")),
+        ("RF-FEVER-INFLAMED", ("fever", True), ("redness", True)),
+        ("RF-FEVER-NEW-PAIN", ("fever", True), ("injury", True)),
+        ("RF-POST-SURGERY", ("knee_surgery", "replacement"), ("fever", True)),
+        ("RF-CLOT-LUNG", ("calf_swelling", True), ("breathless", True)),
+        ("TX-FAILED-SEVERE", ("treatment_tried", "not-helping"), ("walking_tolerance", "under-10-min")),
+    ],
+)
+def test_p3_bites_combination_rule_removed(
+    tmp_path: Path, rule_id: str, first: tuple[str, Any], second: tuple[str, Any]
+) -> None:
+    """Rules on two answers together: the witnesses are pairs (as in the exhaustive enumeration)."""
+    cases = [_pair(b, first, second) for b in BACKGROUNDS]
+    assert_bites(Mutant(tmp_path).remove_rule(rule_id).load(), violations_red_flags, cases)
+
+
+@pytest.mark.parametrize(
+    "rule_id", ["RF-DISLOCATION", "RF-CLOT-LUNG", "RF-LOCKED", "RF-GIVING-WAY-OFTEN", "RF-UNSURE", "SP-SEVERE-PAIN"]
+)
+def test_p3_bites_floor_lowered_one_step(tmp_path: Path, rule_id: str) -> None:
+    assert_bites(Mutant(tmp_path).lower_floor(rule_id).load(), violations_red_flags)
+
+
+def test_p3_bites_ottawa_not_sure_counted_as_no(tmp_path: Path) -> None:
+    old = '{ q = "tender_kneecap", is = true, or_unsure = true }'
+    mutant = Mutant(tmp_path).replace_in("rule", "DER-OTTAWA", old, '{ q = "tender_kneecap", is = true }').load()
+    injured = normalise(REAL, BACKGROUNDS["after-an-injury"])
+    cases = [with_answer(REAL, injured, "tender_kneecap", None)]
+    assert_bites(mutant, violations_red_flags, cases)
+
+
+# --- 4. Monotone --------------------------------------------------------------------------------
+
+
+def monotone_check(kb: KnowledgeBase, answers: Mapping[str, Any]) -> list[str]:
+    """Property 4 from one answer set: every single change toward "worse" (fills: least worrying)."""
+    problems: list[str] = []
+    for qid, value in worse_steps(kb, answers):
+        after = normalise(kb, {**answers, qid: value})
+        problems += violations_monotone(
+            kb, answers, after, f"{qid}: {answers[qid]!r} -> {value!r}", lambda a: assess(a, kb=kb).urgency
+        )
+    return problems
+
+
+def test_p4_bites_true_locking_rule_removed(tmp_path: Path) -> None:
+    """Without RF-LOCKED, "catches" (see-a-professional) -> "stuck" (nothing) lowers the urgency."""
+    mutant = Mutant(tmp_path).remove_rule("RF-LOCKED").load()
+    cases = [with_answer(REAL, normalise(REAL, b), "locking", "catches") for b in BACKGROUNDS.values()]
+    assert "lowers the urgency" in assert_bites(mutant, monotone_check, cases)
+
+
+def test_p4_bites_severe_swelling_floor_below_marked(tmp_path: Path) -> None:
+    mutant = Mutant(tmp_path).lower_floor("RF-SEVERE-SWELLING").lower_floor("RF-SEVERE-SWELLING").load()
+    cases = [with_answer(REAL, normalise(REAL, b), "swelling", "marked") for b in BACKGROUNDS.values()]
+    assert "lowers the urgency" in assert_bites(mutant, monotone_check, cases)
+
+
+# --- 5. Unknown is never "no" ---------------------------------------------------------------------
+
+
+def test_p5_bites_not_sure_rule_removed(tmp_path: Path) -> None:
+    mutant = Mutant(tmp_path).remove_rule("RF-UNSURE").load()
+    assert_bites(mutant, violations_unknown)
+
+
+def test_p5_bites_hypothesis_finds_a_readable_counterexample(tmp_path: Path) -> None:
+    """The generator itself finds the broken rule base, and shrinks to a small example."""
+    mutant = Mutant(tmp_path).remove_rule("RF-UNSURE").load()
+    example = find(
+        answers_with_unsure(REAL),
+        lambda answers: bool(violations_unknown(mutant, answers)),
+        settings=settings(
+            max_examples=300, database=None, deadline=None, suppress_health_check=list(HealthCheck),
+            phases=[Phase.generate, Phase.shrink],
+        ),
+    )  # fmt: skip
+    assert violations_unknown(REAL, example) == []
+    assert [q for q in REAL.red_flags if q in example and example[q] is None]
+    print("shrunk counterexample:", example)
+
+
+# --- 6. Backward walking only when safe ----------------------------------------------------------
+
+
+def _near_oa() -> list[dict[str, Any]]:
+    base = normalise(REAL, BACKGROUNDS["osteoarthritis-with-pain"])
+    return [a for a in one_change_cases(REAL) if all(a.get(k) == base[k] for k in ("age", "oa_diagnosed"))]
+
+
+def test_p6_bites_fall_risk_condition_dropped(tmp_path: Path) -> None:
+    mutant = Mutant(tmp_path).replace_in("rule", "SC-BACKWARD-WALKING", '{ finding = "no-fall-risk" }, ', "").load()
+    assert "fall risk" in assert_bites(mutant, violations_backward_walking, _near_oa())
+
+
+def test_p6_bites_one_fall_risk_item_dropped(tmp_path: Path) -> None:
+    def drop_balance(block: str) -> str:
+        return block.replace('{ q = "balance_problems", is = false },', "")
+
+    mutant = Mutant(tmp_path).edit_block("rule", "DER-NO-FALL-RISK", drop_balance).load()
+    assert_bites(mutant, violations_backward_walking, _near_oa())
+
+
+def test_p6_bites_supervision_dropped(tmp_path: Path) -> None:
+    mutant = (
+        Mutant(tmp_path)
+        .replace_in("rule", "SC-BACKWARD-WALKING", ', { q = "supervision_available", is = true }', "")
+        .load()
+    )
+    assert_bites(mutant, violations_backward_walking, _near_oa())
+
+
+def test_p6_bites_safety_advice_lost(tmp_path: Path) -> None:
+    mutant = Mutant(tmp_path).replace_in("advice", "backward-walking", "indoors, slowly, ", "").load()
+    assert_bites(mutant, violations_backward_walking, _near_oa()[:1])
+
+
+# --- 7. No contradictions ---------------------------------------------------------------------
+
+
+def test_p7_bites_keep_walking_at_higher_urgency(tmp_path: Path) -> None:
+    """keep-walking given by a rule that fires for everyone, and allowed at any urgency."""
+    mutant = (
+        Mutant(tmp_path)
+        .replace_in("advice", "keep-walking", "max_urgency = 0", "max_urgency = 4")
+        .replace_in("rule", "WN-KEEP-KNEES-WELL", '["strengthen-legs"]', '["strengthen-legs", "keep-walking"]')
+        .load()
+    )
+    assert "keep walking" in assert_bites(mutant, violations_contradictions)
+
+
+def test_p7_bites_exercise_advice_when_urgent(tmp_path: Path) -> None:
+    mutant = Mutant(tmp_path).replace_in("advice", "strengthen-legs", "max_urgency = 2", "max_urgency = 3").load()
+    assert "exercise advice" in assert_bites(mutant, violations_contradictions)
+
+
+def test_p7_bites_walk_normally_with_a_red_flag(tmp_path: Path) -> None:
+    mutant = Mutant(tmp_path).remove_rule("SP-MECHANICAL").load()
+    assert "walk-normally" in assert_bites(mutant, violations_contradictions)
+
+
+# --- 8. Traceable --------------------------------------------------------------------------------
+
+
+def test_p8_bites_citation_removed(tmp_path: Path) -> None:
+    mutant = Mutant(tmp_path).set_cite("rule", "RF-CALF", "cite = []").load()
+    assert "cites no source" in assert_bites(mutant, violations_traceable)
+
+
+def test_p8_bites_advice_citation_removed(tmp_path: Path) -> None:
+    mutant = Mutant(tmp_path).set_cite("advice", "see-doctor-soon", "cite = []").load()
+    assert "cites no source" in assert_bites(mutant, violations_traceable)
+
+
+def test_p8_bites_quote_altered(tmp_path: Path) -> None:
+    mutant = (
+        Mutant(tmp_path)
+        .replace_in("rule", "RF-GIVING-WAY-OFTEN", "frequent knee buckling", "frequent knee buckles")
+        .load()
+    )
+    assert "quote not found" in assert_bites(mutant, violations_traceable)
+
+
+def test_p8_bites_unknown_source(tmp_path: Path) -> None:
+    mutant = Mutant(tmp_path).replace_in("rule", "RF-CALF", 'source = "S7"', 'source = "S77"').load()
+    assert "unknown source" in assert_bites(mutant, violations_traceable)
+
+
+def test_p8_bites_article_text_changed(tmp_path: Path) -> None:
+    """The quote is checked against the document itself: editing the article breaks it."""
+    m = Mutant(tmp_path)
+    article = m.root / REAL.sources["activ-physio"].file
+    text = article.read_text(encoding="utf-8")
+    assert "frequent knee buckling" in text
+    article.write_text(text.replace("frequent knee buckling", "frequent buckling"), encoding="utf-8")
+    mutant = m.load()
+    problems = [p for r in mutant.rules for p in citation_problems(mutant, f"rule {r.id}", r.cite)]
+    assert any("RF-GIVING-WAY-OFTEN" in p and "quote not found" in p for p in problems)
+
