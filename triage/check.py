@@ -148,6 +148,8 @@ def _witness(kb: KnowledgeBase, group: tuple[Atom, ...]) -> dict[str, Any] | Non
     for atom in group:
         if atom.kind == "answer":
             by_question.setdefault(atom.subject, []).append(atom)
+    if any(qid not in kb.question_by_id for qid in by_question):
+        return None  # an unknown question: reported by _check_atom, and can never be answered
     chosen: dict[str, Any] = {}
     for qid, atoms in by_question.items():
         options = [v for v in _candidates(kb.question_by_id[qid], atoms) if all(a.accepts(v) for a in atoms)]
@@ -169,6 +171,9 @@ def _make_asked(kb: KnowledgeBase, chosen: dict[str, Any], fixed: set[str], dept
             trial = dict(chosen)
             ok = True
             for atom in group:
+                if atom.subject not in kb.question_by_id:  # reported by _check_questions
+                    ok = False
+                    break
                 if atom.subject in fixed and not atom.holds_in(trial):
                     ok = False
                     break
