@@ -3,7 +3,8 @@
 - ``ci`` (default): a fast run for every commit (tens of examples per property).
 - ``thorough``: thousands of examples per property; ``pytest --hypothesis-profile thorough``.
 
-The engine is experta (about 10 ms per assessment), so no per-example deadline.
+An assessment takes a few milliseconds, but some examples also render a report or run
+several assessments (monotonicity), so no per-example deadline.
 """
 
 from __future__ import annotations

@@ -26,16 +26,12 @@ class Step:
 
 def describe_answer(kb: KnowledgeBase, question_id: str, value: Any) -> str:
     question = kb.question_by_id.get(question_id)
-    if value is None:
-        shown = "not sure"
-    elif question is not None and question.type == "choice":
-        label = question.label(value)
-        shown = value if label == value else f"{value}: {label}"
-    elif isinstance(value, bool):
-        shown = "yes" if value else "no"
-    else:
-        shown = str(value)
-    text = question.text if question else question_id
+    if question is None:
+        return f'you answered "{value}" to: {question_id}'
+    shown = question.answer_words(value)
+    if question.type == "choice" and value is not None and shown != value:
+        shown = f"{value}: {shown}"  # the value id too, so a clinician can match it to the rules
+    text = question.text
     return f'you answered "{shown}" to: {text} [{question_id}]'
 
 

@@ -54,6 +54,18 @@ class Question:
     def label(self, value: str) -> str:
         return dict(self.choices).get(value, value)
 
+    def answer_words(self, value: Any) -> str:
+        """An answer in plain words: the choice label, yes/no, not sure, the number or the text."""
+        if value is None:
+            return "not sure"
+        if self.type == "choice":
+            return self.label(value)
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value)
+
 
 @dataclass(frozen=True)
 class Rule:

@@ -156,16 +156,7 @@ def _sources(kb: KnowledgeBase, cites: Iterable[Citation]) -> tuple[SourceRef, .
 
 
 def answer_text(question: Question, value: Any) -> str:
-    """An answer in plain words: the choice label, yes/no, the number or the text."""
-    if value is None:
-        return "not sure"
-    if question.type == "choice":
-        return question.label(value)
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    return question.answer_words(value)
 
 
 def _answer_rows(assessment: Assessment) -> list[AnswerRow]:

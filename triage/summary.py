@@ -7,7 +7,6 @@ import textwrap
 import click
 
 from .assessment import Assessment
-from .explain import describe_answer
 
 MARKS = {0: "OK", 1: "BOOK", 2: "SOON", 3: "TODAY", 4: "NOW"}
 COLOURS = {0: "green", 1: "cyan", 2: "yellow", 3: "red", 4: "red"}
@@ -57,7 +56,3 @@ def render_summary(assessment: Assessment, *, top_advice: int | None = None) -> 
         "Run `triage explain FILE` to see how this was worked out."
     )
     return "\n".join(lines)
-
-
-def answer_lines(assessment: Assessment) -> list[str]:
-    return [describe_answer(assessment.kb, q, v) for q, v in assessment.answers.items()]

@@ -301,7 +301,7 @@ def derived_boundaries(kb: KnowledgeBase, name: str) -> list[float]:
 
 MARKUP = (
     "<script>alert(1)</script>",
-    "\"><img src=x onerror=alert(1)>",
+    '"><img src=x onerror=alert(1)>',
     "</td></tr></table><h1>pwned</h1>",
     "{{ 7*7 }} {% if 1 %}x{% endif %}",
     "&amp; &lt;b&gt; <b>bold</b> 'quote' \"dq\"",

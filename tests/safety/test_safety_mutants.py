@@ -293,4 +293,3 @@ def test_p8_bites_article_text_changed(tmp_path: Path) -> None:
     mutant = m.load()
     problems = [p for r in mutant.rules for p in citation_problems(mutant, f"rule {r.id}", r.cite)]
     assert any("RF-GIVING-WAY-OFTEN" in p and "quote not found" in p for p in problems)
-
