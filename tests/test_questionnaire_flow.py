@@ -351,7 +351,7 @@ def test_a_failed_save_leaves_the_previous_file_whole(tmp_path, monkeypatch):
     def broken_replace(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr("triage.questionnaire.os.replace", broken_replace)
+    monkeypatch.setattr("triage.files.os.replace", broken_replace)
     with pytest.raises(OSError):
         AnswersStore(target).save(kb(), Progress(answers={"age": 41}))
     assert target.read_text() == '{"age": 40}\n'

@@ -126,6 +126,7 @@ class TriageEngineBase(KnowledgeEngine):
     """The compiled rules are added to a subclass of this (see compile_engine_class)."""
 
     __strategy__ = RuleOrderStrategy
+    question_order: tuple[str, ...] = ()  # set by compile_engine_class
 
     def start(self, answers: Mapping[str, Any]) -> EngineRun:
         self.reset()
@@ -170,8 +171,6 @@ class TriageEngineBase(KnowledgeEngine):
         self._records[record_id] = record
         self._concluded[key] = record_id
         self.declare(fact)
-
-    question_order: tuple[str, ...] = ()
 
 
 def _rhs(rule: Rule, groups: tuple[tuple[Atom, ...], ...]) -> Callable[..., None]:

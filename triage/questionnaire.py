@@ -56,10 +56,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
 import shlex
-import tempfile
 import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -69,6 +67,7 @@ from typing import Any, Protocol
 from .answers import AnswersError, check_value, parse_json, unwrap_case, validate
 from .assessment import Assessment, assess
 from .conditions import condition_holds
+from .files import write_atomic
 from .knowledge import KnowledgeBase, Question
 
 DEFAULT_ANSWERS_FILE = "triage-answers.json"
@@ -185,17 +184,6 @@ def _choice(question: Question, lowered: str) -> str | None:
 def _without_id(question: Question, problem: str) -> str:
     prefix = f"{question.id}: "
     return problem[len(prefix) :] if problem.startswith(prefix) else problem
-
-
-def shown_value(question: Question, value: Any) -> str:
-    """An answer in plain words ("yes", "not sure", a choice's label)."""
-    if value is None:
-        return "not sure"
-    if question.type == "boolean":
-        return "yes" if value else "no"
-    if question.type == "choice":
-        return question.label(value)
-    return str(value)
 
 
 # --- how a question looks ----------------------------------------------------------------------
@@ -410,19 +398,8 @@ class Flow:
 
 
 def atomic_write(path: Path, text: str) -> None:
-    """Write a whole file or nothing: a temp file in the same folder, then os.replace."""
-    path = Path(path)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or Path("."))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
+    """Write a whole file or nothing, readable by its owner only (answers are health data)."""
+    write_atomic(path, text.encode("utf-8"), private=True)
 
 
 class AnswersStore:

@@ -14,9 +14,7 @@ Library API (also used by ``triage ask -o``)::
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,16 +23,17 @@ from typing import Any
 
 import jinja2
 
+from . import files
 from .answers import asked_questions
 from .assessment import Assessment
 from .conditions import Atom
-from .knowledge import Advice, Citation, KnowledgeBase, Question, Rule
+from .knowledge import Advice, Citation, KnowledgeBase, Rule
 from .paths import reports_dir
+from .summary import MARKS
 
 TEMPLATE = "report.html.j2"
 
 # Short labels for the disposition icon (the same words the terminal summary uses).
-MARKS = {0: "OK", 1: "BOOK", 2: "SOON", 3: "TODAY", 4: "NOW"}
 
 # Headings for the advice groups, in the order they are shown (navigation, not advice).
 GROUPS: dict[str, str] = {
@@ -155,10 +154,6 @@ def _sources(kb: KnowledgeBase, cites: Iterable[Citation]) -> tuple[SourceRef, .
     return tuple(refs)
 
 
-def answer_text(question: Question, value: Any) -> str:
-    return question.answer_words(value)
-
-
 def _answer_rows(assessment: Assessment) -> list[AnswerRow]:
     kb, answers = assessment.kb, assessment.answers
     asked = {q.id for q in asked_questions(kb, answers)}
@@ -172,7 +167,7 @@ def _answer_rows(assessment: Assessment) -> list[AnswerRow]:
         elif answers[question.id] is None:
             rows.append(AnswerRow(question.id, question.text, "not sure", "not-sure", free))
         else:
-            shown = answer_text(question, answers[question.id])
+            shown = question.answer_words(answers[question.id])
             rows.append(AnswerRow(question.id, question.text, shown, "answered", free))
     return rows
 
@@ -200,7 +195,7 @@ def checked_red_flags(assessment: Assessment) -> list[AnswerRow]:
         value = answers[question.id]
         if any(atom.accepts(value) for atom in atoms.get(question.id, ())):
             continue
-        rows.append(AnswerRow(question.id, question.text, answer_text(question, value), "answered"))
+        rows.append(AnswerRow(question.id, question.text, question.answer_words(value), "answered"))
     return rows
 
 
@@ -221,7 +216,7 @@ def _reasons(assessment: Assessment) -> tuple[list[Reason], list[Reason]]:
                 record = run.facts.get(fact_id)
                 if record is not None and record.kind == "answer" and record.name in kb.question_by_id:
                     question = kb.question_by_id[record.name]
-                    based_on[question.text] = answer_text(question, record.value)
+                    based_on[question.text] = question.answer_words(record.value)
             for record in run.facts.values():
                 if record.kind == "derived" and record.produced_by == index:
                     computed = f"{record.name.upper() if len(record.name) <= 4 else record.name}: {record.value}"
@@ -333,40 +328,11 @@ def render_pdf(html: str) -> bytes:
 
 
 def write_atomic(path: Path, data: bytes, *, overwrite: bool = True) -> None:
-    """Write to a temporary file next to ``path``, then move it into place: all or nothing.
-    Without ``overwrite`` an existing file is never replaced (ReportError), even one that
-    appeared a moment ago."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """triage.files.write_atomic, with an existing file (and no ``overwrite``) as a ReportError."""
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        if overwrite:
-            os.replace(tmp, path)
-        else:
-            _link_no_clobber(tmp, path)
-            os.unlink(tmp)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def _link_no_clobber(tmp: str, path: Path) -> None:
-    try:
-        os.link(tmp, path)
+        files.write_atomic(path, data, overwrite=overwrite)
     except FileExistsError:
         raise ReportError([f"{path}: already exists (use --force to overwrite it)"]) from None
-    except OSError:  # no hard links on this file system: check, then rename
-        if path.exists():
-            raise ReportError([f"{path}: already exists (use --force to overwrite it)"]) from None
-        os.replace(tmp, path)
-        Path(tmp).touch()  # so that the caller's unlink finds a file
 
 
 def check_targets(html_path: str | os.PathLike[str], pdf_path: str | os.PathLike[str] | None, force: bool) -> list[str]:
