@@ -167,3 +167,7 @@ from .cli_report import report_command  # noqa: E402
 
 main.add_command(ask_command)
 main.add_command(report_command)
+from .cli_web import schema_command, serve_command  # noqa: E402
+
+main.add_command(serve_command)
+main.add_command(schema_command)
