@@ -45,6 +45,11 @@ def questions() -> Any:
     return render_step(step)
 
 
+@pages.get("/favicon.ico")
+def favicon() -> Response:
+    return Response(status=204)  # no icon; and no 404 in every browser's console
+
+
 @pages.post("/start-again")
 def start_again() -> Response:
     """Nothing is stored here; ask the browser to drop anything it kept of this site too."""
@@ -103,16 +108,21 @@ def render_step(step: Step) -> str:
     if step.page == "call-now":
         return render_template("call_now.html", title="Call 999 now", **common)
     if step.page == "check-answers":
+        answers, skipped = step.flow.progress.answers, step.flow.progress.skipped
         rows = [
-            (q, q.answer_words(step.flow.progress.answers[q.id]) if q.id in step.flow.progress.answers else "Skipped")
+            (q, _sentence(q.answer_words(answers[q.id]), q.type) if q.id in answers else "Skipped")
             for q in kb.questions
-            if q.id in step.flow.progress.answers or q.id in step.flow.progress.skipped
+            if q.id in answers or q.id in skipped
         ]
         stopped = bool(step.flow.unasked())
         return render_template("check_answers.html", title="Check your answers", rows=rows, stopped=stopped, **common)
     if step.page == "too-young":
         return render_template("too_young.html", title="This tool is for adults")
     abort(400)
+
+
+def _sentence(words: str, kind: str) -> str:
+    return words if kind == "string" else words[:1].upper() + words[1:]
 
 
 # --- the result: the report itself, with the page's buttons -------------------------------------
