@@ -10,6 +10,7 @@ Content-Security-Policy; the pages work with JavaScript off, at 320 px, by keybo
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from helpers import CASES, load_case
@@ -160,7 +161,7 @@ def test_result_page_downloads_answers_and_starts_again(server, page):
     walk_case(page, server, answers)
     with page.expect_download() as download:
         page.get_by_role("button", name="Download my answers (JSON)").click()
-    saved = json.loads(open(download.value.path(), encoding="utf-8").read())
+    saved = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     assert saved == assess(answers).answers
     press(page, "Start again")
     assert page.url.rstrip("/") == server
