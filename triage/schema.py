@@ -94,8 +94,9 @@ def _asked_schema(kb: KnowledgeBase, question: Question) -> dict[str, Any]:
     return parts[0] if len(parts) == 1 else {"allOf": parts}
 
 
-def answers_schema(kb: KnowledgeBase) -> dict[str, Any]:
-    """The JSON Schema of an answers file for this knowledge base."""
+def answers_schema(kb: KnowledgeBase, *, partial: bool = False) -> dict[str, Any]:
+    """The JSON Schema of an answers file for this knowledge base; ``partial``: of the answers
+    so far in a questionnaire in progress (nothing required yet)."""
     always = [q.id for q in kb.questions if q.required and not q.asked_when]
     conditional = []
     for question in kb.questions:
@@ -114,6 +115,9 @@ def answers_schema(kb: KnowledgeBase) -> dict[str, Any]:
         "additionalProperties": False,
         "required": always,
     }
-    if conditional:
+    if partial:
+        schema["title"] = "triage answers so far (format 1, partial)"
+        del schema["required"]
+    elif conditional:
         schema["allOf"] = conditional
     return schema

@@ -29,7 +29,9 @@ def register_errors(app: Flask) -> None:
         if status == 404:
             return _problem_response(404, "Page not found", [f"there is nothing at {request.path}"])
         if status == 405:
-            return _problem_response(405, "Method not allowed", [f"{request.method} is not allowed here"])
+            body, code = _problem_response(405, "Method not allowed", [f"{request.method} is not allowed here"])
+            allowed = ", ".join(getattr(error, "valid_methods", None) or [])
+            return body, code, {"Allow": allowed} if allowed else {}
         return _problem_response(status, error.name, [error.description or error.name])
 
     @app.errorhandler(Exception)

@@ -102,7 +102,7 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "additionalProperties": False,
         "properties": {
-            "answers": _ref("Answers"),
+            "answers": _ref("PartialAnswers"),
             "skipped": {"type": "array", "items": _STR, "description": "optional questions the person skipped"},
         },
     },
@@ -188,10 +188,16 @@ def _get(summary: str, ok: str) -> dict[str, Any]:
 
 
 @cache
-def _document(version: str, sha256: str, answers: str) -> dict[str, Any]:
+def _document(version: str, sha256: str, answers: str, partial: str, required: frozenset[str]) -> dict[str, Any]:
     import json
 
-    schemas = {**SCHEMAS, "Answers": {k: v for k, v in json.loads(answers).items() if k != "$schema"}}
+    def component(text: str) -> dict[str, Any]:
+        return {k: v for k, v in json.loads(text).items() if k != "$schema"}
+
+    schemas = {**SCHEMAS, "Answers": component(answers), "PartialAnswers": component(partial)}
+    optional = [qid for qid, spec in schemas["PartialAnswers"]["properties"].items() if qid not in required]
+    schemas["NextRequest"] = json.loads(json.dumps(SCHEMAS["NextRequest"]))
+    schemas["NextRequest"]["properties"]["skipped"]["items"] = {"enum": optional}
     return {
         "openapi": "3.1.0",
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
@@ -229,4 +235,6 @@ def _document(version: str, sha256: str, answers: str) -> dict[str, Any]:
 def openapi_document(kb: KnowledgeBase) -> dict[str, Any]:
     import json
 
-    return _document(kb.version, kb.sha256, json.dumps(answers_schema(kb)))
+    full, partial = answers_schema(kb), answers_schema(kb, partial=True)
+    required = frozenset(q.id for q in kb.questions if q.required)
+    return _document(kb.version, kb.sha256, json.dumps(full), json.dumps(partial), required)
