@@ -28,13 +28,19 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(workers: int = 1, env: dict[str, str] | None = None) -> Iterator[str]:
+def running_server(
+    workers: int = 1,
+    env: dict[str, str] | None = None,
+    cwd: Path = ROOT,
+    extra: tuple[str, ...] = (),
+    log: list | None = None,
+) -> Iterator[str]:
     """`triage serve` in its own process group on 127.0.0.1 and a free port; always stopped."""
     port = free_port()
-    command = [sys.executable, "-m", "triage", "serve", "--port", str(port), "--workers", str(workers)]
+    command = [sys.executable, "-m", "triage", "serve", "--port", str(port), "--workers", str(workers), *extra]
     proc = subprocess.Popen(
         command,
-        cwd=ROOT,
+        cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -63,6 +69,8 @@ def running_server(workers: int = 1, env: dict[str, str] | None = None) -> Itera
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=10)
         if proc.stdout:
+            if log is not None:
+                log.append(proc.stdout.read().decode("utf-8", "replace"))
             proc.stdout.close()
 
 
