@@ -202,10 +202,16 @@ def test_answers_never_travel_in_a_url():
     assert not re.search(r"@pages\.get\(\"/(questions|answers|report)", (WEB / "pages.py").read_text())
 
 
+def finished_state(answers: dict) -> str:
+    """The hidden state at the end of a questionnaire: every optional question left out was skipped."""
+    skipped = [q.id for q in load_knowledge_base().questions if not q.required and q.id not in answers]
+    return json.dumps({"answers": answers, "history": list(answers), "skipped": skipped})
+
+
 def test_result_page_allows_only_its_own_inline_style(client):
     """The report's one inline <style> is allowed by its hash; nothing else inline is."""
     answers = base_answers()
-    state = json.dumps({"answers": answers, "history": list(answers), "skipped": ["name", "notes"]})
+    state = finished_state(answers)
     page = client.post("/questions", data={"action": "result", "state": state})
     html = page.get_data(as_text=True)
     assert 'id="result-title"' in html
@@ -228,3 +234,15 @@ def test_under_18_keeps_nothing(client):
     reply = client.post("/questions", data={"action": "answer", "question": "age", "value": "15", "state": ""})
     text = reply.get_data(as_text=True)
     assert "for adults" in text and 'name="state"' not in text
+
+
+def test_pdf_download_when_the_pdf_extra_is_installed(client):
+    from triage.report import pdf_available
+
+    if not pdf_available():
+        pytest.skip("the pdf extra (WeasyPrint) is not installed")
+    answers = base_answers()
+    state = finished_state(answers)
+    reply = client.post("/report.pdf", data={"state": state})
+    assert reply.status_code == 200 and reply.mimetype == "application/pdf"
+    assert reply.data.startswith(b"%PDF") and "attachment" in reply.headers["Content-Disposition"]
