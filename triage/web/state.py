@@ -71,15 +71,19 @@ def decode(text: str | None, kb: KnowledgeBase) -> WebState:
     except AnswersError as error:
         raise StateError("; ".join(error.problems)) from None
     state = WebState(Progress(answers=dict(valid.answers), history=list(history), skipped=set(skipped)), set(confirmed))
-    tidy(kb, state)
+    _forget_stale(kb, state)
     return state
 
 
 def tidy(kb: KnowledgeBase, state: WebState) -> None:
     """After a change: drop answers to questions no longer asked, and any skip or history entry
     that no longer means anything (the same rules as a resumed terminal questionnaire)."""
+    state.progress.answers = dict(validate(state.progress.answers, kb, partial=True).answers)
+    _forget_stale(kb, state)
+
+
+def _forget_stale(kb: KnowledgeBase, state: WebState) -> None:
     progress = state.progress
-    progress.answers = dict(validate(progress.answers, kb, partial=True).answers)
     answered = progress.answers
     asked_now = {q.id for q in kb.questions if condition_holds(q.asked_when, answered)}
     progress.skipped = {
