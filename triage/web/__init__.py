@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from flask import Blueprint, Flask, Response, request
+from flask import Blueprint, Flask
 
 from ..knowledge import load_knowledge_base
+from .headers import privacy_headers
 
 MAX_BODY = 64 * 1024  # bytes; a full answers file with the longest notes is about 6 KB
 
@@ -23,11 +24,6 @@ MAX_BODY = 64 * 1024  # bytes; a full answers file with the longest notes is abo
 BLUEPRINTS: tuple[tuple[str, str], ...] = (
     ("triage.web.pages", "pages"),
     ("triage.web.api", "api"),
-)
-
-CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; "
-    "base-uri 'none'; frame-ancestors 'none'"
 )
 
 
@@ -49,24 +45,8 @@ def create_app(*, extra_blueprints: Iterable[Blueprint] = (), config: dict[str, 
     load_knowledge_base()
     for blueprint in _blueprints(extra_blueprints):
         app.register_blueprint(blueprint)
-    app.after_request(_privacy_headers)
+    app.after_request(privacy_headers)
     from .errors import register_errors
 
     register_errors(app)
     return app
-
-
-def _privacy_headers(response: Response) -> Response:
-    """Nothing cached, nothing framed, nothing referred; no inline script anywhere."""
-    headers = response.headers
-    headers["Cache-Control"] = "no-store"
-    headers["Pragma"] = "no-cache"
-    headers.setdefault("Content-Security-Policy", CSP)
-    headers["X-Content-Type-Options"] = "nosniff"
-    headers["Referrer-Policy"] = "no-referrer"
-    headers["X-Frame-Options"] = "DENY"
-    headers["Cross-Origin-Opener-Policy"] = "same-origin"
-    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
-    if request.path.startswith("/static/"):
-        headers["Cache-Control"] = "no-cache"  # no health data there; revalidate
-    return response

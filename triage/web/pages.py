@@ -16,6 +16,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, redirect, render_template, request
 
 from ..knowledge import load_knowledge_base
+from .headers import CSP
 from .journey import UNSET, Step, advance, urgent_notice
 from .state import NOT_SURE, StateError, WebState, decode, number_words
 
@@ -151,8 +152,6 @@ def result_page(step: Step) -> Response:
         f"'sha256-{base64.b64encode(hashlib.sha256(m.encode('utf-8')).digest()).decode()}'"
         for m in _STYLE.findall(html)
     )
-    from . import CSP
-
     response.headers["Content-Security-Policy"] = CSP.replace("style-src 'self'", f"style-src 'self' {hashes}")
     return response
 
