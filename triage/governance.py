@@ -27,7 +27,7 @@ def check_governance(kb: KnowledgeBase, *, release: bool = False, today: dt.date
     for kind, item in items:
         problems += [f"{kind} {item.id}: {p}" for p in _check_meta(kb, item, today or dt.date.today())]
         if release and item.status == "draft":
-            problems.append(f"{kind} {item.id}: still a draft; a release has no drafts (review it, then status = \"active\")")
+            problems.append(f'{kind} {item.id}: still a draft; a release has none (review it, then status = "active")')
     problems += _check_registry(kb, items)
     problems += _check_retired_dependencies(kb)
     return problems
@@ -106,7 +106,7 @@ def _check_registry(kb: KnowledgeBase, items: list[tuple[str, Rule | Advice]]) -
             )
     for item_id, (kind, item) in present.items():
         if item_id not in added:
-            yield f"{kind} {item_id}: in no changelog 'added' list (list a new id in the entry of the version that adds it)"
+            yield f"{kind} {item_id}: in no changelog 'added' list (list a new id in the entry of its version)"
         if item_id in retired and item.status != "retired":
             yield (
                 f"{kind} {item_id}: was retired in {retired[item_id]} and cannot come back "
