@@ -209,7 +209,11 @@ def rules_check(release: bool) -> None:
 
 # Commands in their own modules (imported last: they use the helpers above).
 from .cli_ask import ask_command  # noqa: E402
+from .cli_cases import cases_group  # noqa: E402
+from .cli_governance import diff_command  # noqa: E402
 from .cli_report import report_command  # noqa: E402
 
 main.add_command(ask_command)
 main.add_command(report_command)
+main.add_command(cases_group)
+rules_group.add_command(diff_command)
