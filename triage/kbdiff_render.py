@@ -41,6 +41,11 @@ def _item_view(item: ItemChange, kb_old: Any, kb_new: Any) -> dict[str, Any]:
     }
 
 
+def _noun(kind: str, n: int) -> str:
+    word = "advice item" if kind == "advice" else kind
+    return word if n == 1 else f"{word}s"
+
+
 def diff_view(diff: KbDiff, old_label: str, new_label: str, cases_label: str) -> dict[str, Any]:
     items = [_item_view(i, diff.old, diff.new) for i in diff.items]
     tally: dict[tuple[str, str], int] = {}
@@ -57,7 +62,7 @@ def diff_view(diff: KbDiff, old_label: str, new_label: str, cases_label: str) ->
         "moved_down": sum(c.direction == "down" for c in moved),
         "moved_up": sum(c.direction == "up" for c in moved),
         "items": items,
-        "tally": [f"{n} {kind}{'s' if n > 1 else ''} {change}" for (kind, change), n in sorted(tally.items())],
+        "tally": [f"{n} {_noun(kind, n)} {change}" for (kind, change), n in sorted(tally.items())],
         "changelog": new_changelog(diff),
         "empty": diff.empty,
     }
@@ -89,6 +94,10 @@ def render_text(view: dict[str, Any]) -> str:
     out += ["", "Knowledge-base changes: " + (", ".join(view["tally"]) or "none")]
     for item in view["items"]:
         where = f"  ({item['file']})" if item["file"] else ""
+        if item["metadata_only"]:
+            meta = "; ".join(f"{field} {old or '-'} -> {new or '-'}" for field, old, new in item["fields"])
+            out.append(f"  {item['kind']} {item['id']}: metadata only: {meta}")
+            continue
         out.append(f"  {item['kind']} {item['id']}: {item['change']}{where}")
         for field, old, new in item["fields"]:
             if item["change"] in ("added", "removed"):
