@@ -154,8 +154,12 @@ def test_retired_advice_still_given_is_rejected(tmp_path):
 def test_retired_rule_never_fires(tmp_path):
     case = json.loads((CASES_DIR / "V38.json").read_text(encoding="utf-8"))
     assert "RF-LOCKED" in {r.id for r in assess(case["answers"]).fired}
-    kb = retire(Mutant(tmp_path), "RF-LOCKED").load()
+    mutant = retire(Mutant(tmp_path), "RF-LOCKED")
+    kb = mutant.load()
     assert "RF-LOCKED" in {r.id for r in kb.retired_rules} and "RF-LOCKED" not in {r.id for r in kb.rules}
+    assert "status:   retired" in run_cli("--kb", str(mutant.root), "rules", "show", "RF-LOCKED").stdout
+    listed = run_cli("--kb", str(mutant.root), "rules", "list").stdout
+    assert "1 retired not shown" in listed and "RF-LOCKED " not in listed
     result = assess(case["answers"], kb=kb)
     assert "RF-LOCKED" not in {r.id for r in result.fired}
     assert result.urgency < 3

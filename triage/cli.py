@@ -149,8 +149,10 @@ def rules_list() -> None:
     kb = load_knowledge_base()
     width = max(len(r.id) for r in kb.rules)
     for rule in kb.rules:
-        click.echo(f"{rule.id:<{width}}  {rule.floor or '-':<20}  {rule.title}")
-    click.echo(f"\n{len(kb.rules)} rules; knowledge base {kb.version} (sha256 {kb.sha256[:16]}...)")
+        draft = " (draft)" if rule.status == "draft" else ""
+        click.echo(f"{rule.id:<{width}}  {rule.floor or '-':<20}  {rule.title}{draft}")
+    retired = f", {len(kb.retired_rules)} retired not shown" if kb.retired_rules else ""
+    click.echo(f"\n{len(kb.rules)} rules{retired}; knowledge base {kb.version} (sha256 {kb.sha256[:16]}...)")
 
 
 @rules_group.command("show")
@@ -161,7 +163,7 @@ def rules_show(rule_id: str) -> None:
     from .explain import cite_text
 
     kb = load_knowledge_base()
-    rule = next((r for r in kb.rules if r.id == rule_id), None)
+    rule = next((r for r in (*kb.rules, *kb.retired_rules) if r.id == rule_id), None)
     if rule is None:
         ids = ", ".join(r.id for r in kb.rules if rule_id.upper() in r.id) or "see `triage rules list`"
         fail([f"no rule {rule_id!r} ({ids})"], "unknown rule")
@@ -176,6 +178,7 @@ def rules_show(rule_id: str) -> None:
     if rule.advice:
         click.echo(f"  advice:   {', '.join(rule.advice)}")
     click.echo(f"  because:  {rule.because}")
+    click.echo(f"  status:   {rule.status or '-'}, reviewed {rule.reviewed or '-'}, since {rule.since or '-'}")
     for cite in rule.cite:
         click.echo(f"  source    {cite_text(cite)}")
 
