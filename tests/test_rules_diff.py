@@ -128,3 +128,14 @@ def test_advice_reworded_names_the_advice(tmp_path):
     v01 = result.stdout.split("  V01 (")[1].split("\n  V")[0]
     assert "advice reworded: keep-walking" in v01 and "keep-walking: advice item reworded" in v01
     assert json.dumps(result.stdout)  # plain text
+
+
+def test_sign_off_page_has_no_accessibility_violations(tmp_path):
+    import browser
+
+    browser.require_tools_or_skip(axe=True)
+    target = tmp_path / "diff.html"
+    lowered = Mutant(tmp_path).lower_floor("RF-LOCKED")
+    run_cli("rules", "diff", str(rules_dir()), str(lowered.root), "--cases", str(CASES_DIR), "--html", str(target))
+    violations = browser.axe_violations(target)
+    assert not violations, browser.format_violations(violations)
