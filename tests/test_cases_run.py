@@ -62,9 +62,11 @@ def test_over_triage_and_invalid_cases_are_counted(tmp_path):
     (corpus / "junk.json").write_text("{not json")
     result = run_cli("cases", "run", str(corpus))
     assert result.exit_code == 1
-    assert "4 cases: 0 passed, 4 failed (1 under-triage, 0 over-triage, 1 wrong tier, 2 invalid)" in result.stdout
-    assert "ERROR BAD (bad.json): age: 130 is above the maximum 120" in result.stdout
-    assert "ERROR junk (junk.json): invalid JSON at line 1" in result.stdout
+    flat = " ".join(result.stdout.split())  # lines are wrapped to 80 columns
+    assert "4 cases: 0 passed, 4 failed (1 under-triage, 0 over-triage, 1 wrong tier, 2 invalid)" in flat
+    assert "ERROR BAD (bad.json): age: 130 is above the maximum 120" in flat
+    assert "ERROR junk (junk.json): invalid JSON at line 1" in flat
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
     assert "Traceback" not in result.output
 
 

@@ -9,6 +9,7 @@ tiers share urgency 0). No I/O here: the CLI (cli_cases.py) reads and writes the
 
 from __future__ import annotations
 
+import textwrap
 import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass
@@ -41,6 +42,20 @@ class CaseOutcome:
         if self.urgency < self.expected_urgency:
             return "under-triage"
         return "over-triage" if self.urgency > self.expected_urgency else "wrong-tier"
+
+
+def wrap_block(text: str, width: int = 80) -> str:
+    """Fit each line to an 80-column terminal; a continued line is indented 4 more (fixed width: same bytes)."""
+    out = []
+    for line in text.split("\n"):
+        indent = " " * (len(line) - len(line.lstrip(" ")))
+        out.append(
+            textwrap.fill(
+                line.strip(), width, initial_indent=indent, subsequent_indent=indent + "    ",
+                break_long_words=False, break_on_hyphens=False,
+            ) if line.strip() else ""
+        )  # fmt: skip
+    return "\n".join(out)
 
 
 def deciding_rules(assessment: Assessment) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from .answers import AnswersError, parse_json, unwrap_case
-from .cases import CaseOutcome, error_outcome, new_case, outcome_line, run_case, summary_json, summary_junit
+from .cases import CaseOutcome, error_outcome, new_case, outcome_line, run_case, summary_json, summary_junit, wrap_block
 from .cases import summary_line as summary_text
 from .cli import fail, read_answers
 from .files import write_atomic
@@ -92,8 +92,8 @@ def cases_run(corpus: Path, json_out: Path | None, junit_out: Path | None, force
     outcomes = load_outcomes(corpus)
     for outcome in outcomes:
         if not (quiet and outcome.verdict == "pass"):
-            click.echo(outcome_line(outcome))
-    click.echo(summary_text(outcomes, kb))
+            click.echo(wrap_block(outcome_line(outcome)))
+    click.echo(wrap_block(summary_text(outcomes, kb)))
     if json_out:
         text = json.dumps(summary_json(outcomes, kb), indent=2, ensure_ascii=False) + "\n"
         write_output(json_out, text.encode("utf-8"), force)

@@ -10,6 +10,7 @@ from typing import Any
 
 import jinja2
 
+from .cases import wrap_block
 from .changelog import ChangeEntry
 from .kbdiff import ItemChange, KbDiff
 from .paths import reports_dir
@@ -80,7 +81,7 @@ def render_text(view: dict[str, Any]) -> str:
             f"No differences: the {view['case_count']} cases give the same results, and no rule, "
             "advice item, question or disposition changed."
         )
-        return "\n".join(out) + "\n"
+        return wrap_block("\n".join(out)) + "\n"
     out += ["", f"Cases whose result changes: {len(view['cases'])} of {view['case_count']}"]
     out.append(f"  ({view['moved_down']} to a lower disposition, {view['moved_up']} to a higher one)")
     for case in view["cases"]:
@@ -114,7 +115,7 @@ def render_text(view: dict[str, Any]) -> str:
             out.append(f"      policy: {entry.policy}")
     elif any(item["change"] != "changed" or not item["metadata_only"] for item in view["items"]):
         out += ["", "NEW has no changelog entry of its own: add one (docs/changing-rules.md)."]
-    return "\n".join(out) + "\n"
+    return wrap_block("\n".join(out)) + "\n"
 
 
 def render_html(view: dict[str, Any]) -> str:
