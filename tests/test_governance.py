@@ -249,3 +249,25 @@ def test_no_project_file_refers_to_shared_outside_tests():
         if "../shared" in text or "wt/shared" in text:
             offenders.append(rel)
     assert offenders == []
+
+
+def test_every_command_accepts_kb():
+    """Commands added later, in their own modules, get --kb without changes of their own."""
+    import click
+
+    from triage.cli import main
+
+    def leaves(group: click.Group, path: list[str]):
+        ctx = click.Context(group)
+        for name in group.list_commands(ctx):
+            command = group.get_command(ctx, name)
+            if isinstance(command, click.Group):
+                yield from leaves(command, [*path, name])
+            else:
+                yield [*path, name]
+
+    commands = list(leaves(main, []))
+    assert ["cases", "run"] in commands and ["rules", "diff"] in commands
+    for path in commands:
+        result = run_cli(*path, "--help")
+        assert "--kb DIR" in result.stdout, path

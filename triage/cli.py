@@ -87,6 +87,8 @@ class KbGroup(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         command = super().get_command(ctx, cmd_name)
+        if type(command) is click.Group:  # a plain subgroup from another module: its commands get --kb too
+            command.__class__ = KbGroup
         if command is not None and not any(p.name == "kb" for p in command.params):
             command.params.append(_kb_parameter())
         return command
