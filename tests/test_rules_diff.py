@@ -139,3 +139,22 @@ def test_sign_off_page_has_no_accessibility_violations(tmp_path):
     run_cli("rules", "diff", str(rules_dir()), str(lowered.root), "--cases", str(CASES_DIR), "--html", str(target))
     violations = browser.axe_violations(target)
     assert not violations, browser.format_violations(violations)
+
+
+def test_governance_warnings_and_new_changelog_entries(tmp_path):
+    careless = Mutant(tmp_path / "a").lower_floor("RF-LOCKED")
+    out = " ".join(run_cli("rules", "diff", str(rules_dir()), str(careless.root)).stdout.split())
+    assert "rule RF-LOCKED: changed, but its 'since' still names an older version" in out
+    assert "the knowledge-base version is still" in out
+    careful = Mutant(tmp_path / "b").lower_floor("RF-LOCKED")
+    careful.edit_block("rule", "RF-LOCKED", lambda b: re.sub(r'^since = ".*"$', 'since = "9.0.0"', b, flags=re.M))
+    meta = careful.root / "knowledge-base.toml"
+    text = re.sub(r'^version = ".*"$', 'version = "9.0.0"', meta.read_text(encoding="utf-8"), count=1, flags=re.M)
+    entry = '\n[[changelog]]\nversion = "9.0.0"\nwhat = "Locked knee: see a doctor soon."\nwhy = "A test."\n'
+    meta.write_text(text + entry + 'policy = "docs/policy.md"\nchanged = ["RF-LOCKED"]\n', encoding="utf-8")
+    from triage.check import check_knowledge_base
+
+    assert check_knowledge_base(load_knowledge_base(careful.root)) == []
+    out = run_cli("rules", "diff", str(rules_dir()), str(careful.root)).stdout
+    assert "Governance warnings" not in out
+    assert "Changelog entries in NEW only:\n  9.0.0 (no date): Locked knee: see a doctor soon." in out

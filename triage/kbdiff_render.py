@@ -42,6 +42,20 @@ def _item_view(item: ItemChange, kb_old: Any, kb_new: Any) -> dict[str, Any]:
     }
 
 
+def governance_warnings(diff: KbDiff, items: list[dict[str, Any]]) -> list[str]:
+    """What only a comparison can see: content changed but `since` not moved on, or no version bump."""
+    warnings = []
+    for item in items:
+        if item["kind"] not in ("rule", "advice") or item["change"] not in ("changed", "retired", "un-retired"):
+            continue
+        fields = {f for f, _, _ in item["fields"]}
+        if not item["metadata_only"] and "since" not in fields:
+            warnings.append(f"{item['kind']} {item['id']}: changed, but its 'since' still names an older version")
+    if items and not all(i["metadata_only"] for i in items) and diff.old.version == diff.new.version:
+        warnings.append(f"the knowledge-base version is still {diff.new.version}: bump it and add a changelog entry")
+    return warnings
+
+
 def _noun(kind: str, n: int) -> str:
     word = "advice item" if kind == "advice" else kind
     return word if n == 1 else f"{word}s"
@@ -55,6 +69,7 @@ def diff_view(diff: KbDiff, old_label: str, new_label: str, cases_label: str) ->
         tally[key] = tally.get(key, 0) + 1
     moved = [c for c in diff.cases if c.direction in ("up", "down")]
     return {
+        "warnings": governance_warnings(diff, items),
         "old": {"label": old_label, "version": diff.old.version, "sha256": diff.old.sha256},
         "new": {"label": new_label, "version": diff.new.version, "sha256": diff.new.sha256},
         "cases_label": cases_label,
@@ -107,14 +122,14 @@ def render_text(view: dict[str, Any]) -> str:
                 out.append(f"      {field}:")
                 out.append(f"        OLD  {old or '-'}")
                 out.append(f"        NEW  {new or '-'}")
+    if view["warnings"]:
+        out += ["", "Governance warnings:"] + [f"  {w}" for w in view["warnings"]]
     if view["changelog"]:
         out += ["", "Changelog entries in NEW only:"]
         for entry in view["changelog"]:
             out.append(f"  {entry.version} ({entry.date or 'no date'}): {entry.what}")
             out.append(f"      why: {entry.why}")
             out.append(f"      policy: {entry.policy}")
-    elif any(item["change"] != "changed" or not item["metadata_only"] for item in view["items"]):
-        out += ["", "NEW has no changelog entry of its own: add one (docs/changing-rules.md)."]
     return wrap_block("\n".join(out)) + "\n"
 
 
