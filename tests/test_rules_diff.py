@@ -126,7 +126,7 @@ def test_advice_reworded_names_the_advice(tmp_path):
     new = Mutant(tmp_path).replace_in("advice", "keep-walking", "Keep walking as you do.", "Keep on walking as you do.")
     result = run_cli("rules", "diff", str(rules_dir()), str(new.root), "--cases", str(CASES_DIR))
     v01 = result.stdout.split("  V01 (")[1].split("\n  V")[0]
-    assert "advice reworded: keep-walking" in v01 and "keep-walking: advice item reworded" in v01
+    assert "advice reworded: keep-walking" in v01 and "keep-walking: advice item changed (text)" in v01
     assert json.dumps(result.stdout)  # plain text
 
 

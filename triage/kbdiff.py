@@ -71,6 +71,7 @@ def rule_fields(rule: Rule) -> dict[str, str]:
         "compute": rule.compute or "",
         "advice": ", ".join(rule.advice),
         "because": rule.because,
+        "shown up to urgency": str(rule.max_urgency),
         "cite": _cites(rule),
         "reviewed": rule.reviewed or "",
         "since": rule.since or "",
@@ -84,6 +85,7 @@ def advice_fields(item: Advice) -> dict[str, str]:
         "text": item.text,
         "details": item.details,
         "max_urgency": str(item.max_urgency),
+        "unless": describe_condition(item.unless),
         "cite": _cites(item),
         "reviewed": item.reviewed or "",
         "since": item.since or "",
@@ -178,7 +180,7 @@ def _behind(old: Assessment, new: Assessment) -> list[str]:
         before, after = old_rules.get(rule_id), new_rules.get(rule_id)
         if before and after:
             changed = [
-                f"{f} {getattr(before, f) or '-'} -> {getattr(after, f) or '-'}"
+                f"{f} {_shown(getattr(before, f))} -> {_shown(getattr(after, f))}"
                 for f in CONCLUSIONS
                 if getattr(before, f) != getattr(after, f)
             ]
@@ -193,6 +195,28 @@ def _behind(old: Assessment, new: Assessment) -> list[str]:
             status = "removed" if gone is None else "retired" if gone.status == "retired" else _why_now(before, gone)
             lines.append(f"{rule_id}: no longer fires ({status}); floor was {before.floor or '-'}")
     return lines
+
+
+def _advice_behind(old: Assessment, new: Assessment, ids: list[str]) -> list[str]:
+    """Advice items that came, went or changed in this result whose own definition changed."""
+    lines = []
+    for item_id in dict.fromkeys(ids):
+        before = old.kb.advice.get(item_id) or old.kb.retired_advice.get(item_id)
+        after = new.kb.advice.get(item_id) or new.kb.retired_advice.get(item_id)
+        if before is None or after is None or after.status == "retired":
+            lines.append(f"{item_id}: advice item {'added' if before is None else 'removed or retired'}")
+            continue
+        old_fields, new_fields = advice_fields(before), advice_fields(after)
+        changed = [f for f in ("text", "details", "unless", "max_urgency") if old_fields[f] != new_fields[f]]
+        if changed:
+            lines.append(f"{item_id}: advice item changed ({', '.join(changed)})")
+    return lines
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, tuple):
+        return ", ".join(value) or "none"
+    return str(value) if value else "-"
 
 
 def _why_now(before: Rule, after: Rule) -> str:
@@ -231,10 +255,10 @@ def compare_case(
     lines += [f"advice reworded: {', '.join(reworded)}"] if reworded else []
     if not lines:
         return None
-    behind = _behind(old, new)
-    if not behind:  # the same rules with the same conclusions: the advice items or the ladder changed
-        behind = [f"{a}: advice item reworded" for a in reworded]
-        behind = behind or ["no rule: the ladder's or the advice items' own text or settings changed"]
+    moved_advice = [a for a in [*old_advice, *new_advice] if (a in old_advice) != (a in new_advice) or a in reworded]
+    behind = _behind(old, new) + _advice_behind(old, new, moved_advice)
+    if not behind:  # the same rules and advice items: the ladder changed
+        behind = ["no rule: the ladder (a disposition's own advice or order) changed"]
     direction = "same"
     if new.urgency != old.urgency or new.disposition.rank != old.disposition.rank:
         direction = "up" if (new.urgency, new.disposition.rank) > (old.urgency, old.disposition.rank) else "down"

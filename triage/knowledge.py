@@ -83,6 +83,10 @@ class Rule:
     floor: str | None = None
     compute: str | None = None
     advice: tuple[str, ...] = ()
+    # Shown to the person (reason, "also noted", explanation) only up to this urgency: a rule
+    # whose words are about walking or exercise is left out of more urgent results (the JSON
+    # keeps every fired rule). Like Advice.max_urgency.
+    max_urgency: int = 4
     status: str | None = None  # draft | active | retired; None (missing) fires, and rules check rejects it
     reviewed: str | None = None  # 'YYYY-MM-DD' (anything else is kept as given, for rules check)
     since: str | None = None  # the knowledge-base version that added or last changed it
@@ -96,6 +100,9 @@ class Advice:
     max_urgency: int
     cite: tuple[Citation, ...]
     details: str = ""
+    # Left out when this condition holds on the answers: a habit the answers show is already
+    # right (cushioned shoes, no high-impact sport). Unknown (left out) never matches.
+    unless: Condition = ()
     status: str | None = None
     reviewed: str | None = None
     since: str | None = None
@@ -282,7 +289,10 @@ class _Loader:
 
     def _rule(self, file: str, t: dict[str, Any]) -> Rule:
         where = f"{file}: rule {t.get('id', '?')}"
-        known = {"id", "title", "because", "when", "when_any", "finding", "floor", "compute", "advice", "cite", *_META}
+        known = {
+            *("id", "title", "because", "when", "when_any", "finding", "floor"),
+            *("compute", "advice", "cite", "max_urgency", *_META),
+        }
         if set(t) - known:
             self.problems.append(f"{where}: unknown key(s) {sorted(set(t) - known)}")
         when = self._condition(where, t, "when")
@@ -299,6 +309,7 @@ class _Loader:
             floor=self._get(where, t, "floor", str, None),
             compute=self._get(where, t, "compute", str, None),
             advice=tuple(self._get(where, t, "advice", list, [])),
+            max_urgency=self._get(where, t, "max_urgency", int, 4),
             **self._meta(t),
         )
 
@@ -311,6 +322,7 @@ class _Loader:
             max_urgency=self._get(where, t, "max_urgency", int),
             cite=self._citations(where, t),
             details=self._get(where, t, "details", str, ""),
+            unless=self._condition(where, t, "unless"),
             **self._meta(t),
         )
 
