@@ -83,3 +83,20 @@ def test_the_cli_does_not_load_the_web_stack():
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT, env={**os.environ}
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_serve_uses_the_chosen_knowledge_base(tmp_path):
+    """`triage --kb DIR serve` (TRIAGE_KB): the library's loader decides, the web follows."""
+    import shutil
+
+    from triage.knowledge import load_knowledge_base
+
+    copy = tmp_path / "kb"
+    shutil.copytree(ROOT / "rules", copy)
+    (copy / "sources" / "extra-note.txt").write_text("a change\n", encoding="utf-8")  # another sha256
+    expected = load_knowledge_base(copy).sha256
+    assert expected != load_knowledge_base().sha256
+    with running_server(cwd=tmp_path, before=("--kb", str(copy))) as base:
+        with urllib.request.urlopen(f"{base}/healthz", timeout=10) as reply:
+            health = json.loads(reply.read())
+    assert health["knowledge_base"]["sha256"] == expected

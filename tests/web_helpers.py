@@ -37,7 +37,7 @@ def running_server(
 ) -> Iterator[str]:
     """`triage serve` in its own process group on 127.0.0.1 and a free port; always stopped."""
     port = free_port()
-    command = [sys.executable, "-m", "triage", "serve", "--port", str(port), "--workers", str(workers), *extra]
+    command = [sys.executable, "-m", "triage", *before, "serve", "--port", str(port), "--workers", str(workers), *extra]
     proc = subprocess.Popen(
         command,
         cwd=cwd,
