@@ -97,6 +97,5 @@ def test_serve_uses_the_chosen_knowledge_base(tmp_path):
     expected = load_knowledge_base(copy).sha256
     assert expected != load_knowledge_base().sha256
     with running_server(cwd=tmp_path, before=("--kb", str(copy))) as base:
-        with urllib.request.urlopen(f"{base}/healthz", timeout=10) as reply:
-            health = json.loads(reply.read())
+        health = json.loads(urllib.request.urlopen(f"{base}/healthz", timeout=10).read())
     assert health["knowledge_base"]["sha256"] == expected

@@ -34,6 +34,7 @@ def running_server(
     cwd: Path = ROOT,
     extra: tuple[str, ...] = (),
     log: list | None = None,
+    before: tuple[str, ...] = (),
 ) -> Iterator[str]:
     """`triage serve` in its own process group on 127.0.0.1 and a free port; always stopped."""
     port = free_port()
