@@ -223,10 +223,23 @@ def test_emergency_stops_at_once_and_saves(tmp_path):
     report = answers_file.with_suffix(".html")
     assert out.rstrip().endswith(f"A report to show whoever sees you: {report}")
     assert "Call an ambulance now" in report.read_text(encoding="utf-8")
-    assert saved(answers_file) == {"age": 40, "injury": True, "injury_days_ago": 2, "deformity": True}
+    record = saved(answers_file)
+    assert record.pop("stopped_early") == {
+        "disposition": "emergency",
+        "urgency": 4,
+        "because": ["RF-DISLOCATION"],
+        "reason": 'The questions stopped early: the answers so far already meant "Call an ambulance now", '
+        "so the other questions were not asked.",
+    }
+    assert record == {"age": 40, "injury": True, "injury_days_ago": 2, "deformity": True}
     assert sidecar(answers_file)["status"] == "stopped-early"
-    # The file is a valid answers file in progress; `triage assess` names what was never asked.
-    assert assess(saved(answers_file), partial=True).disposition.id == "emergency"
+    # The file records the early stop: `triage assess` reads it and gives the same result.
+    check = CliRunner().invoke(main, ["assess", str(answers_file), "--format", "json"])
+    assert check.exit_code == 0, check.output
+    assert json.loads(check.stdout)["disposition"] == "emergency"
+    assert "injury_pop" in json.loads(check.stdout)["stopped_early"]["not_asked"]
+    # Without the record, the same answers are an incomplete file: an error naming what is missing.
+    answers_file.write_text(json.dumps(record), encoding="utf-8")
     check = CliRunner().invoke(main, ["assess", str(answers_file)])
     assert check.exit_code == 2 and "injury_pop: required" in check.output
 
@@ -244,7 +257,9 @@ def test_urgent_care_is_said_at_once_then_only_the_ambulance_questions(tmp_path)
     for not_asked in ("Did you feel or hear a pop", "Does pressing on the kneecap", "Does the knee lock?"):
         assert not_asked not in out
     assert "We have stopped the questions here" in out
-    assert saved(answers_file) == {
+    record = saved(answers_file)
+    assert record.pop("stopped_early")["disposition"] == "urgent-care-today"
+    assert record == {
         "age": 60, "injury": True, "injury_days_ago": 3, "deformity": False, "foot_cold_numb": False,
         "calf_swelling": False,
     }  # fmt: skip

@@ -13,11 +13,6 @@ import click
 from .answers import AnswersError, parse_json, unwrap_case
 from .knowledge import KnowledgeBaseError, load_knowledge_base
 
-DISCLAIMER = (
-    "This is not a diagnosis. It cannot examine you. In an emergency call your emergency number "
-    "(999 in the UK, 112 in Europe, 911 in the US)."
-)
-
 
 def color_enabled() -> bool | None:
     """None lets click decide (colour only on a terminal); NO_COLOR turns it off."""

@@ -129,7 +129,7 @@ def ask_command(
     answers with --no-input, or someone under 18 (this tool is for adults); 130 after
     Ctrl-C and 1 when the input ran out (answers so far are saved).
     """
-    from .cli import DISCLAIMER, color_enabled, fail, read_answers
+    from .cli import color_enabled, fail, read_answers
 
     color = color_enabled()
     report = ReportRequest(html_path, pdf_path, force, check_report_options(html_path, pdf_path, force, now_text))
@@ -152,6 +152,15 @@ def ask_command(
             progress, warnings = store.load(kb)
         except AnswersError as error:
             fail(error.problems, f"cannot resume from {store.path}:")
+        if html_path is None and progress.report is not None:  # the -o of the interrupted run
+            saved = progress.report
+            report = ReportRequest(
+                saved["html"],
+                saved["pdf"],
+                saved["force"],
+                check_report_options(saved["html"], saved["pdf"], saved["force"], saved["now"]),
+            )
+            html_path, pdf_path, force, now_text = saved["html"], saved["pdf"], saved["force"], saved["now"]
     else:
         if store.exists() and not new:
             fail(
@@ -171,6 +180,13 @@ def ask_command(
                 fail(error.problems, f"invalid answers in {prefill}:")
     for warning in warnings:
         click.echo(f"triage: warning: {warning}", err=True)
+    if html_path is not None:  # kept in FILE.progress, so that --resume writes the same report
+        progress.report = {
+            "html": str(Path(html_path).absolute()),
+            "pdf": str(Path(pdf_path).absolute()) if pdf_path else None,
+            "force": force,
+            "now": now_text,
+        }
 
     flow = Flow(kb, progress)
     if no_input:
@@ -179,6 +195,7 @@ def ask_command(
             fail(missing_message(missing), "answers are missing (--no-input asks nothing):")
         flow.leave_out_open_questions()
         progress.status = flow.finish_status()
+        flow.record_early_stop()
         _save_or_fail(store, kb, progress, fail)
         finish(Outcome(progress.status, flow.assessment), store, color, report)
         return
@@ -186,7 +203,7 @@ def ask_command(
     created = not store.exists()
     _save_or_fail(store, kb, progress, fail)  # before the first question: the file is writable
     console = ClickConsole(color)
-    _introduce(console, store, progress, resume, DISCLAIMER)
+    _introduce(console, store, progress, resume, kb.wording["disclaimer"])
     try:
         outcome = run(flow, console, save=lambda: store.save(kb, progress), style=click.style)
     except Interrupted as stop:

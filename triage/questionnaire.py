@@ -67,15 +67,13 @@ from typing import Any, Protocol
 from .answers import AnswersError, check_value, parse_json, unwrap_case, validate
 from .assessment import Assessment, assess
 from .conditions import condition_holds
+from .early_stop import EMERGENCY, RECORD_KEY, URGENT, emergency_questions, make_record, split_record
 from .files import write_atomic
 from .knowledge import KnowledgeBase, Question
 
 DEFAULT_ANSWERS_FILE = "triage-answers.json"
 PROGRESS_SUFFIX = ".progress"
 PROGRESS_FORMAT = 1
-
-URGENT = 3  # urgent-care-today: stop, after the questions that could still make it an emergency
-EMERGENCY = 4  # emergency: stop at once
 
 BACK = "<"
 HELP = "?"
@@ -223,48 +221,6 @@ def _subjects(question: Question) -> set[str]:
     return {atom.subject for group in question.asked_when for atom in group if atom.kind == "answer"}
 
 
-def emergency_questions(kb: KnowledgeBase) -> frozenset[str]:
-    """The questions an emergency rule depends on: directly, through findings and derived
-    values concluded by other rules, and through the asked-when conditions of those
-    questions. A superset is safe (one more question asked); a missing one is not."""
-    emergency_ids = {d.id for d in kb.dispositions if d.urgency >= EMERGENCY}
-    by_finding: dict[str, list] = {}
-    by_derived: dict[str, list] = {}
-    for rule in kb.rules:
-        if rule.finding:
-            by_finding.setdefault(rule.finding, []).append(rule)
-        if rule.compute:
-            by_derived.setdefault(rule.compute, []).append(rule)
-    questions: set[str] = set()
-    seen_rules: set[str] = set()
-    todo = [rule for rule in kb.rules if rule.floor in emergency_ids]
-    while todo:
-        rule = todo.pop()
-        if rule.id in seen_rules:
-            continue
-        seen_rules.add(rule.id)
-        for group in rule.when:
-            for atom in group:
-                if atom.kind == "answer":
-                    questions.add(atom.subject)
-                elif atom.kind == "finding":
-                    todo += by_finding.get(atom.subject, [])
-                elif atom.kind == "derived":
-                    todo += by_derived.get(atom.subject, [])
-                elif atom.kind == "red_flag_unsure":
-                    questions.update(kb.red_flags)
-    # A question can only be asked once the questions its asked-when tests are answered.
-    pending = list(questions)
-    while pending:
-        question = kb.question_by_id.get(pending.pop())
-        if question is None:
-            continue
-        for subject in _subjects(question) - questions:
-            questions.add(subject)
-            pending.append(subject)
-    return frozenset(questions)
-
-
 @dataclass
 class Progress:
     """Everything a questionnaire in progress knows; saved as the answers file + sidecar."""
@@ -273,6 +229,8 @@ class Progress:
     history: list[str] = field(default_factory=list)  # questions asked (answered or skipped), in order
     skipped: set[str] = field(default_factory=set)  # optional questions left empty
     status: str = "in-progress"  # in-progress | stopped-early | complete
+    early_stop: dict[str, Any] | None = None  # saved in the answers file when it stopped early
+    report: dict[str, Any] | None = None  # triage ask's report targets, kept for --resume
 
 
 class Flow:
@@ -373,6 +331,16 @@ class Flow:
     def finish_status(self) -> str:
         return "stopped-early" if self.unasked() else "complete"
 
+    def record_early_stop(self) -> None:
+        """What the answers file says about an early stop (nothing when complete)."""
+        progress = self.progress
+        if progress.status != "stopped-early":
+            progress.early_stop = None
+            return
+        d = self.assessment.disposition
+        deciding = tuple(r.id for r in self.assessment.fired if r.floor == d.id)
+        progress.early_stop = make_record(self.kb, d.id, deciding)
+
     def leave_out_open_questions(self) -> None:
         """--no-input: optional questions still open are left out (unknown), not asked."""
         while (question := self.next_question()) is not None:
@@ -413,7 +381,9 @@ class AnswersStore:
         return self.path.exists()
 
     def save(self, kb: KnowledgeBase, progress: Progress) -> None:
-        answers = {q.id: progress.answers[q.id] for q in kb.questions if q.id in progress.answers}
+        answers: dict[str, Any] = {q.id: progress.answers[q.id] for q in kb.questions if q.id in progress.answers}
+        if progress.status == "stopped-early" and progress.early_stop is not None:
+            answers[RECORD_KEY] = progress.early_stop
         atomic_write(self.path, json.dumps(answers, indent=2, ensure_ascii=False) + "\n")
         sidecar = {
             "format": PROGRESS_FORMAT,
@@ -421,6 +391,8 @@ class AnswersStore:
             "status": progress.status,
             "history": progress.history,
             "skipped": [q.id for q in kb.questions if q.id in progress.skipped],
+            # Only while in progress: the report is written when the questionnaire ends.
+            **({"report": progress.report} if progress.report and progress.status == "in-progress" else {}),
         }
         atomic_write(self.progress_path, json.dumps(sidecar, indent=2) + "\n")
 
@@ -460,6 +432,7 @@ class AnswersStore:
         progress.skipped, progress.history = skipped, history
         status = sidecar.get("status")
         progress.status = status if status in ("in-progress", "stopped-early", "complete") else "in-progress"
+        progress.report = _report_targets(sidecar.get("report"))
         return progress, warnings
 
     def _read_sidecar(self) -> tuple[dict[str, Any], str | None]:
@@ -474,9 +447,26 @@ class AnswersStore:
         return data, None
 
 
+def _report_targets(saved: Any) -> dict[str, Any] | None:
+    """The report targets kept in a progress file, if they are well formed."""
+    if not isinstance(saved, dict) or not isinstance(saved.get("html"), str):
+        return None
+    text = (str, type(None))
+    if not isinstance(saved.get("pdf"), text) or not isinstance(saved.get("now"), text):
+        return None
+    return {
+        "html": saved["html"],
+        "pdf": saved.get("pdf"),
+        "force": saved.get("force") is True,
+        "now": saved.get("now"),
+    }
+
+
 def progress_from_answers(kb: KnowledgeBase, raw: Any) -> tuple[Progress, list[str]]:
     """Pre-filled answers (an answers object or a patient case), validated as a questionnaire in
-    progress. Raises AnswersError listing every problem."""
+    progress. Raises AnswersError listing every problem. An early-stop record is dropped: the
+    questionnaire works out again whether to stop."""
+    raw, _ = split_record(raw)
     valid = validate(raw, kb, partial=True)
     return Progress(answers=dict(valid.answers)), list(valid.warnings)
 
@@ -523,6 +513,7 @@ def run(
             warned_urgent = True
         if question is None:
             flow.progress.status = flow.finish_status()
+            flow.record_early_stop()
             save()
             return Outcome(flow.progress.status, flow.assessment)
         position, total = flow.position(question)

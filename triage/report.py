@@ -262,8 +262,6 @@ def _advice_groups(assessment: Assessment) -> list[tuple[str, str, list[AdviceVi
 
 
 def report_context(assessment: Assessment, *, now: datetime) -> dict[str, Any]:
-    from .cli import DISCLAIMER  # the one wording of the disclaimer
-
     kb = assessment.kb
     d = assessment.disposition
     with_floor, derived = _reasons(assessment)
@@ -281,7 +279,7 @@ def report_context(assessment: Assessment, *, now: datetime) -> dict[str, Any]:
         "checked": checked_red_flags(assessment),
         "answers": _answer_rows(assessment),
         "warnings": list(assessment.warnings),
-        "disclaimer": DISCLAIMER,
+        "disclaimer": kb.wording["disclaimer"],
         "generated": format_time(now),
         "generated_iso": now.isoformat(),
         "kb_version": kb.version,

@@ -44,11 +44,7 @@ def render_summary(assessment: Assessment, *, top_advice: int | None = None) -> 
     lines += [_wrap(item.text) for item in assessment.safety_net]
     lines += [
         "",
-        _wrap(
-            "This is not a diagnosis. It cannot examine you. In an emergency call your emergency number "
-            "(999 in the UK, 112 in Europe, 911 in the US).",
-            "",
-        ),
+        _wrap(assessment.kb.wording["disclaimer"], ""),
     ]
     kb = assessment.kb
     lines.append(
