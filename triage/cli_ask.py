@@ -205,7 +205,11 @@ def ask_command(
     console = ClickConsole(color)
     _introduce(console, store, progress, resume, kb.wording["disclaimer"])
     try:
-        outcome = run(flow, console, save=lambda: store.save(kb, progress), style=click.style)
+        # The check before an ambulance only for a person typing (not piped input).
+        interactive = sys.stdin.isatty()
+        outcome = run(
+            flow, console, save=lambda: store.save(kb, progress), style=click.style, check_emergency=interactive
+        )
     except Interrupted as stop:
         _stopped(console, store, EXIT_INTERRUPTED if stop.reason == "interrupt" else EXIT_END_OF_INPUT)
     except KeyboardInterrupt:  # Ctrl-C between prompts

@@ -259,6 +259,13 @@ class Flow:
         self.progress.history.append(question.id)
         self._assessment = None
 
+    def forget(self, question: Question) -> None:
+        """Remove one answer, so that its question is asked again (the check before an ambulance)."""
+        self.progress.answers.pop(question.id, None)
+        if question.id in self.progress.history:
+            self.progress.history.remove(question.id)
+        self._assessment = None
+
     def back(self) -> Question | None:
         """Forget the last reply given in this questionnaire; None if there is none."""
         if not self.progress.history:
@@ -502,12 +509,23 @@ def run(
     save: Callable[[], None],
     *,
     style: Callable[..., str] = lambda text, **_: text,
+    check_emergency: bool = False,
 ) -> Outcome:
     """Ask until the end or an early stop. Saves after every reply; Interrupted passes through
-    (everything answered so far is already saved)."""
+    (everything answered so far is already saved). ``check_emergency`` (a person at a
+    terminal, not piped input) asks once before an emergency result whether the answers that
+    caused it are right; "no" goes back to that question."""
     warned_urgent = False
+    checked: set[tuple[str, str]] = set()  # emergency answers already confirmed (or re-given after "no")
     while True:
         question = flow.next_question()
+        if question is None and check_emergency and flow.urgency >= EMERGENCY:
+            revisit = _check_emergency(flow, console, checked)
+            if revisit is not None:
+                flow.forget(revisit)
+                save()
+                console.show(f"  Going back to: {revisit.text}")
+                continue
         if flow.urgency >= URGENT and not warned_urgent and question is not None:
             console.show(style(urgent_notice(flow, question), bold=True))
             warned_urgent = True
@@ -554,6 +572,28 @@ def run(
 
 
 _CONFIRM = Question(id="confirm", type="boolean", text="Is that right?", required=True)
+
+
+def _check_emergency(flow: Flow, console: Console, checked: set[tuple[str, str]]) -> Question | None:
+    """Ask once whether the answers behind an emergency are right; the question to go back
+    to on "no", else None. Answers already checked (or given again after "no") are not asked about."""
+    from .ambulance_check import check_text, emergency_causes, question_to_revisit
+
+    causes = emergency_causes(flow.assessment)
+    keys = {(q.id, json.dumps(v)) for q, v in causes}
+    if not causes or keys <= checked:
+        return None
+    checked.update(keys)
+    console.show("")
+    console.show(wrap(check_text(flow.assessment, causes)))
+    while True:
+        sure = parse_reply(_CONFIRM, console.ask("(y = yes, n = no) >"))
+        if sure.kind == "answer":
+            break
+        console.show("  Please type y for yes or n for no.")
+    if sure.value is True:
+        return None
+    return question_to_revisit(causes, flow.progress.history)
 
 
 def help_text(question: Question) -> str:
