@@ -25,7 +25,7 @@ def test_case_typed_in_gives_the_same_disposition_as_assess(case_file, tmp_path)
     expected = assess(case["answers"])
     assert expected.disposition.id == case["expected"]
     assert expected.disposition.title.upper() in result.output
-    assert f"saved in {answers_file}" in result.output
+    assert f"Saved in {answers_file}." in " ".join(result.output.split())
 
     saved = json.loads(answers_file.read_text(encoding="utf-8"))
     if early:

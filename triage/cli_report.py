@@ -79,7 +79,21 @@ def write_report_files(
         click.echo(f"{label} {path}")
 
 
-@click.command("report")
+def try_write_report(
+    assessment: Assessment, html_path: str, pdf_path: str | None, force: bool, now: datetime
+) -> tuple[list[str], list[str]]:
+    """Write the report files; (the paths written, the problems). Nothing is half-written."""
+    from .report import ReportError, write_outputs
+
+    try:
+        return [str(p) for p in write_outputs(assessment, html_path, pdf_path, force=force, now=now)], []
+    except ReportError as error:
+        return [], error.problems
+    except OSError as error:
+        return [], [str(error)]
+
+
+@click.command("report", short_help="Write the printable report (HTML; PDF with the pdf extra).")
 @click.argument("answers_file", metavar="FILE|-")
 @report_options(html_required=True)
 def report_command(answers_file: str, html_path: str, pdf_path: str | None, force: bool, now_text: str | None) -> None:

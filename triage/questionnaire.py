@@ -81,7 +81,7 @@ NOT_SURE_WORDS = frozenset({"s", "not sure", "notsure", "unsure", "not-sure", "d
 YES_WORDS = frozenset({"y", "yes"})
 NO_WORDS = frozenset({"n", "no"})
 
-WIDTH = 88
+WIDTH = 80  # the default; a console may say its real width (``Console.width``)
 
 
 # --- replies -------------------------------------------------------------------------------
@@ -187,12 +187,12 @@ def _without_id(question: Question, problem: str) -> str:
 # --- how a question looks ----------------------------------------------------------------------
 
 
-def question_text(question: Question, position: int, total: int) -> str:
+def question_text(question: Question, position: int, total: int, width: int = WIDTH) -> str:
     """The question block: progress marker, the question, and its options (if a list)."""
     marker = f"[{position}/{total}] "
-    lines = [textwrap.fill(question.text, WIDTH, initial_indent=marker, subsequent_indent=" " * len(marker))]
+    lines = [_fill(question.text, width, marker, " " * len(marker))]
     if question.type == "choice":
-        lines += [f"  {i}  {label}" for i, (_, label) in enumerate(question.choices, start=1)]
+        lines += [_fill(label, width, f"  {i}  ", "     ") for i, (_, label) in enumerate(question.choices, start=1)]
         if question.red_flag:
             lines.append("  s  not sure")
     return "\n".join(lines)
@@ -347,6 +347,12 @@ class Flow:
         d = self.assessment.disposition
         deciding = tuple(r.id for r in self.assessment.fired if r.floor == d.id)
         progress.early_stop = make_record(self.kb, d.id, deciding)
+
+    def final_assessment(self) -> Assessment:
+        """The result as `triage assess` gives it for the saved file (early-stop record included)."""
+        if self.progress.status == "stopped-early" and self.progress.early_stop is not None:
+            return assess({**self.progress.answers, RECORD_KEY: self.progress.early_stop}, kb=self.kb)
+        return self.assessment
 
     def leave_out_open_questions(self) -> None:
         """--no-input: optional questions still open are left out (unknown), not asked."""
@@ -527,20 +533,20 @@ def run(
                 console.show(f"  Going back to: {revisit.text}")
                 continue
         if flow.urgency >= URGENT and not warned_urgent and question is not None:
-            console.show(style(urgent_notice(flow, question), bold=True))
+            console.show(style(urgent_notice(flow, question, _width(console)), bold=True))
             warned_urgent = True
         if question is None:
             flow.progress.status = flow.finish_status()
             flow.record_early_stop()
             save()
-            return Outcome(flow.progress.status, flow.assessment)
+            return Outcome(flow.progress.status, flow.final_assessment())
         position, total = flow.position(question)
         console.show("")
-        console.show(style(question_text(question, position, total), bold=True))
+        console.show(style(question_text(question, position, total, _width(console)), bold=True))
         while True:
             reply = parse_reply(question, console.ask(prompt_text(question)))
             if reply.kind == "help":
-                console.show(help_text(question))
+                console.show(help_text(question, _width(console)))
                 continue
             if reply.kind == "invalid":
                 console.show(f"  {reply.message}")
@@ -585,7 +591,7 @@ def _check_emergency(flow: Flow, console: Console, checked: set[tuple[str, str]]
         return None
     checked.update(keys)
     console.show("")
-    console.show(wrap(check_text(flow.assessment, causes)))
+    console.show(wrap(check_text(flow.assessment, causes), _width(console)))
     while True:
         sure = parse_reply(_CONFIRM, console.ask("(y = yes, n = no) >"))
         if sure.kind == "answer":
@@ -596,35 +602,51 @@ def _check_emergency(flow: Flow, console: Console, checked: set[tuple[str, str]]
     return question_to_revisit(causes, flow.progress.history)
 
 
-def help_text(question: Question) -> str:
+def help_text(question: Question, width: int = WIDTH) -> str:
     lines = [question.help or "There is no more help for this question."]
     if question.red_flag:
         lines.append("If you cannot tell, answer s (not sure): that is a real answer, and better than guessing.")
     lines.append("Type < to go back to the previous question.")
-    return "\n".join(textwrap.fill(line, WIDTH, initial_indent="  ", subsequent_indent="  ") for line in lines)
+    return "\n".join(_fill(line, width, "  ", "  ") for line in lines)
 
 
-def urgent_notice(flow: Flow, question: Question) -> str:
+def urgent_notice(flow: Flow, question: Question, width: int = WIDTH) -> str:
     """Shown at once when the answers so far mean urgent-care-today, before the few questions
     that could still make it an emergency."""
     d = flow.assessment.disposition
     position, total = flow.position(question)
     rest = total - position + 1
     more = "One more quick question checks" if rest == 1 else f"{rest} more quick questions check"
-    bar = "!" * 60
+    bar = "!" * min(60, width)
     return "\n".join(
         [
             "",
             bar,
-            wrap(f"{d.title.upper()}. {d.summary}"),
+            wrap(f"{d.title.upper()}. {d.summary}", width),
             bar,
-            wrap(f"Your answers so far already mean this. {more} whether you need an ambulance instead."),
+            wrap(f"Your answers so far already mean this. {more} whether you need an ambulance instead.", width),
         ]
     )
 
 
-def wrap(text: str) -> str:
-    return "\n".join(textwrap.fill(para, WIDTH, break_on_hyphens=False) for para in text.split("\n"))
+def _fill(text: str, width: int, first: str = "", rest: str = "") -> str:
+    """Wrapped to ``width``, never mid-word (a word longer than a line stays whole)."""
+    return textwrap.fill(
+        text,
+        max(width, 20),
+        initial_indent=first,
+        subsequent_indent=rest,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+def wrap(text: str, width: int = WIDTH) -> str:
+    return "\n".join(_fill(para, width) for para in text.split("\n"))
+
+
+def _width(console: Console) -> int:
+    return getattr(console, "width", WIDTH)
 
 
 def missing_message(questions: Iterable[Question]) -> list[str]:
@@ -635,33 +657,31 @@ def missing_message(questions: Iterable[Question]) -> list[str]:
 
 
 def render_end(
-    outcome: Outcome, answers_path: Path | str, *, style: Callable[..., str] = lambda text, **_: text
+    outcome: Outcome,
+    answers_path: Path | str,
+    *,
+    style: Callable[..., str] = lambda text, **_: text,
+    width: int = WIDTH,
+    command: str = "triage",
+    report_line: str | None = None,
+    full: bool = False,
 ) -> str:
-    """The end of a run: the disposition in words, what to do, the safety net, where the answers are."""
-    from .summary import render_summary
+    """The end of a run: the first screen (the answer, summary.first_screen), saying where the
+    answers and the report are; then, with ``full``, the rest. No blank line first: in a
+    24-line terminal every line of the first screen counts."""
+    from .summary import first_screen, the_rest
 
     assessment = outcome.assessment
     if assessment is None:
         return ""
-    d = assessment.disposition
-    lines: list[str] = [""]
-    if d.urgency >= URGENT:
-        bar = "=" * 60
-        lines += [style(bar, fg="red", bold=True), style(d.title.upper(), fg="red", bold=True), d.summary]
-        lines += [style(bar, fg="red", bold=True)]
-        if outcome.status == "stopped-early":
-            lines.append("We have stopped the questions here: your answers so far are enough to know this.")
-        lines += ["", render_summary(assessment)]
-        lines += ["", f"Your answers so far are saved in {answers_path}"]
-    else:
-        lines += ["Thank you. That was the last question.", "", render_summary(assessment, top_advice=TOP_ADVICE)]
-        lines += ["", f"Your answers are saved in {answers_path}"]
-        if len(assessment.advice) > TOP_ADVICE:
-            lines.append(f"All the advice: triage assess {shlex.quote(str(answers_path))}")
+    path = shlex.quote(str(answers_path))
+    saved = f"Saved in {answers_path}." + ("" if full else f" All of it: {command} assess {path}")
+    where = [saved, report_line or f"Printable report: {command} report {path} -o report.html"]
+    lines = first_screen(assessment, width=width, style=style, where=where)
+    if full:
+        lines += the_rest(assessment, width=width, style=style)
     return "\n".join(lines)
 
-
-TOP_ADVICE = 3
 
 TOO_YOUNG = (
     "Thank you. This tool is written for adults (18 and over), so it cannot advise about knee pain "
