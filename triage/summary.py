@@ -83,12 +83,14 @@ def the_rest(assessment: Assessment, *, width: int = DEFAULT_WIDTH, style: Style
     if assessment.not_sure:
         lines += ["", style("Get these checked (you were not sure):", bold=True)]
         lines += [line for q in assessment.not_sure for line in wrap(kb.question_by_id[q].text, width, "  - ")]
-    reasons = [r for r in assessment.fired if r.floor]
-    if reasons:
+    if assessment.reasons:  # the rules that set the result; lower findings apart, by title only
         lines += ["", style("Why:", bold=True)]
-        for rule in reasons:
+        for rule in assessment.reasons:
             keys = ", ".join(dict.fromkeys(c.source for c in rule.cite))
             lines += wrap(f"{rule.because} [{rule.id}; {keys}]", width, "  - ")
+    if assessment.also_noted:
+        lines += ["", style("Also noted:", bold=True)]
+        lines += [line for rule in assessment.also_noted for line in wrap(f"{rule.title} [{rule.id}]", width, "  - ")]
     if assessment.early_stop is not None:
         count = len(assessment.early_stop.not_asked)
         lines += ["", *wrap(f"Not asked: {count} questions ({kb.wording['not_asked_early']}).", width)]
