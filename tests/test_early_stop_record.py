@@ -77,7 +77,7 @@ def test_assess_explain_and_report_read_the_record(tmp_path):
     assert reported.exit_code == 0, reported.output
     text = html.read_text(encoding="utf-8")
     assert "The questions stopped early" in text
-    assert "not asked: the result was already urgent" in text and "not answered" not in text
+    assert "Not asked: the result was already urgent" in text and "not answered" not in text
 
 
 def test_explain_shows_a_rule_once_with_every_answer_that_matched(tmp_path):
@@ -88,3 +88,88 @@ def test_explain_shows_a_rule_once_with_every_answer_that_matched(tmp_path):
     assert out.count("RF-UNSURE:") == 1
     for qid in ("fever", "warmth", "night_pain", "redness"):
         assert f"[{qid}]" in out
+
+
+def test_resume_keeps_the_report_targets_of_the_interrupted_run(tmp_path):
+    from ask_helpers import lines_for
+    from click.testing import CliRunner
+    from helpers import base_answers
+
+    from triage.cli import main
+
+    answers, report = tmp_path / "a.json", tmp_path / "r.html"
+    lines, _ = lines_for(base_answers())
+    first = CliRunner().invoke(
+        main, ["ask", "-a", str(answers), "-o", str(report), "--now", "2026-01-31T09:00"], input="\n".join(lines[:3])
+    )
+    assert first.exit_code == 1  # the input ran out: answers so far saved
+    assert not report.exists()
+    again = CliRunner().invoke(main, ["ask", "-a", str(answers), "--resume"], input="\n".join(lines[3:]) + "\n")
+    assert again.exit_code == 0, again.output
+    assert f"Report: {report}" in " ".join(again.output.split())
+    assert "31 January 2026 at 09:00" in report.read_text(encoding="utf-8")  # --now kept too
+
+
+def test_ambulance_check_never_lowers_the_result_without_a_changed_answer():
+    """Scripted: yes, then "no" to the check, then the same answer again: still an ambulance.
+    For each emergency rule of the knowledge base's policy."""
+    from triage.knowledge import load_knowledge_base
+    from triage.questionnaire import Flow, Progress, run
+
+    class Script:
+        def __init__(self, lines):
+            self.lines, self.shown = list(lines), []
+
+        def show(self, text=""):
+            self.shown.append(text)
+
+        def ask(self, prompt):
+            self.shown.append(prompt)
+            return self.lines.pop(0)
+
+    kb = load_knowledge_base()
+    for lines, again in (
+        (["40", "y", "2", "y", "n"], ["y"]),  # deformity
+        (["40", "n", "y", "y", "n"], ["y"]),  # foot cold or numb
+        (["40", "n", "y", "n", "y", "y", "n"], ["y"]),  # calf swollen and breathless
+    ):
+        script = Script([*lines, *again])
+        outcome = run(Flow(kb, Progress()), script, save=lambda: None, check_emergency=True)
+        assert outcome.assessment.disposition.id == "emergency", script.shown
+        assert sum("Is that right?" in line for line in script.shown) == 1
+        assert not script.lines
+
+
+def test_o_pdf_refuses_clearly_without_the_pdf_extra(tmp_path, monkeypatch):
+    from triage import report as report_module
+
+    monkeypatch.setattr(report_module, "pdf_available", lambda: False)
+    out = tmp_path / "x.pdf"
+    result = run_cli("report", str(next(iter(sorted(__import__("helpers").CASES)))), "-o", str(out))
+    assert result.exit_code == 2
+    assert "a PDF needs the pdf extra" in result.output and not out.exists()
+
+
+def test_o_pdf_writes_a_real_pdf_with_the_extra(tmp_path):
+    from triage.report import pdf_available
+
+    if not pdf_available():
+        pytest.skip("WeasyPrint is not installed")
+    out = tmp_path / "x.pdf"
+    result = run_cli("report", str(sorted(__import__("helpers").CASES)[0]), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"%PDF-")
+    assert result.stderr == ""  # WeasyPrint's warnings stay off stderr
+
+
+def test_commands_in_messages_match_how_triage_was_started(monkeypatch, tmp_path):
+    from triage import cli
+
+    monkeypatch.setattr("sys.argv", [".venv/bin/triage", "ask"])
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    assert cli.invoked_as() == ".venv/bin/triage"
+    monkeypatch.setattr("sys.argv", ["triage", "ask"])
+    assert cli.invoked_as() == "triage"
+    monkeypatch.setattr("sys.argv", ["/x/triage/__main__.py", "ask"])
+    monkeypatch.setattr("sys.orig_argv", ["python3", "-m", "triage", "ask"])
+    assert cli.invoked_as() == "python3 -m triage"

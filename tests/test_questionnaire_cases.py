@@ -25,7 +25,7 @@ def test_case_typed_in_gives_the_same_disposition_as_assess(case_file, tmp_path)
     expected = assess(case["answers"])
     assert expected.disposition.id == case["expected"]
     assert expected.disposition.title.upper() in result.output
-    assert f"Saved in {answers_file}." in " ".join(result.output.split())
+    assert f"All of it: triage assess {answers_file}" in " ".join(result.output.split())
 
     saved = json.loads(answers_file.read_text(encoding="utf-8"))
     if early:
@@ -49,7 +49,7 @@ def test_case_typed_in_gives_the_same_disposition_as_assess(case_file, tmp_path)
         html = report.read_text(encoding="utf-8")
         assert expected.disposition.title in html
         assert "The questions stopped early" in html
-        assert "not asked: the result was already urgent" in html
+        assert "Not asked: the result was already urgent" in html
         assert "not answered" not in html
     else:
         assert saved == assess(case["answers"]).answers  # exactly the answers that were asked

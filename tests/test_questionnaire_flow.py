@@ -54,9 +54,9 @@ def test_full_run_saves_the_answers_and_shows_the_result(tmp_path):
     out = result.output
     assert "KEEP WALKING AS YOU DO" in out
     assert "What to do now:" in out and "Get help if:" in out and "not a diagnosis" in out
-    assert f"Saved in {answers_file}." in " ".join(out.split())
-    assert " ".join(out.split()).endswith(f"Printable report: triage report {answers_file} -o report.html")
-    assert out.index("What to do now:") < out.index("Get help if:") < out.rindex("Saved in")
+    assert f"All of it: triage assess {answers_file}" in " ".join(out.split())
+    assert " ".join(out.split()).endswith(f"Report: triage report {answers_file} -o report.html")
+    assert out.index("What to do now:") < out.index("Get help if:") < out.rindex("All of it:")
 
 
 def test_progress_marker_counts_up_and_the_total_only_shrinks(tmp_path):
@@ -220,9 +220,9 @@ def test_emergency_stops_at_once_and_saves(tmp_path):
     assert "The questions stopped early" in " ".join(out.split())
     assert "Did you feel or hear a pop" not in out
     squashed = " ".join(out.split())
-    assert f"Saved in {answers_file}." in squashed
+    assert f"All of it: triage assess {answers_file}" in squashed
     report = answers_file.with_suffix(".html")
-    assert squashed.endswith(f"A report to show whoever sees you: {report}")
+    assert squashed.endswith(f"Report to show whoever sees you: {report}")
     assert "Call an ambulance now" in report.read_text(encoding="utf-8")
     record = saved(answers_file)
     assert record.pop("stopped_early") == {

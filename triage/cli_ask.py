@@ -84,7 +84,7 @@ def finish(outcome: Outcome, store: AnswersStore, color: bool | None, report: Re
         # Written now, named after the answers file, to show whoever sees the person.
         html_path = str(store.path.with_suffix(".html"))
         written, problems = try_write_report(outcome.assessment, html_path, None, True, report.now)
-        report_line = f"A report to show whoever sees you: {written[0]}" if written else None
+        report_line = f"Report to show whoever sees you: {written[0]}" if written else None
     screen = render_end(
         outcome,
         store.path,

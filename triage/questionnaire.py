@@ -675,8 +675,12 @@ def render_end(
     if assessment is None:
         return ""
     path = shlex.quote(str(answers_path))
-    saved = f"Saved in {answers_path}." + ("" if full else f" All of it: {command} assess {path}")
-    where = [saved, report_line or f"Printable report: {command} report {path} -o report.html"]
+    if full:
+        saved = f"Saved: {answers_path}."
+    else:  # one line if it fits: the command names the file anyway
+        saved = f"Saved: {answers_path}. All of it: {command} assess {path}"
+        saved = saved if len(saved) <= width else f"All of it: {command} assess {path}"
+    where = [saved, report_line or f"Report: {command} report {path} -o report.html"]
     lines = first_screen(assessment, width=width, style=style, where=where)
     if full:
         lines += the_rest(assessment, width=width, style=style)

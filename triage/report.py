@@ -14,8 +14,10 @@ Library API (also used by ``triage ask -o``)::
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -364,7 +366,38 @@ def render_pdf(html: str) -> bytes:
         import weasyprint
     except Exception as error:
         raise ReportError([f"cannot make a PDF: {error}", PDF_HINT]) from None
-    return weasyprint.HTML(string=html).write_pdf()
+    with _quiet_logs("weasyprint", "fontTools"):
+        return weasyprint.HTML(string=html).write_pdf()
+
+
+@contextlib.contextmanager
+def _quiet_logs(*names: str) -> Iterator[None]:
+    """WeasyPrint logs warnings about CSS it ignores (for example ``print-color-adjust``);
+    with no logging set up, Python prints them on stderr. The report is fine: keep them off."""
+    loggers = [logging.getLogger(name) for name in names]
+    saved = [(logger.propagate, logger.handlers[:]) for logger in loggers]
+    for logger in loggers:
+        logger.propagate, logger.handlers = False, [logging.NullHandler()]
+    try:
+        yield
+    finally:
+        for logger, (propagate, handlers) in zip(loggers, saved, strict=True):
+            logger.propagate, logger.handlers = propagate, handlers
+
+
+def write_pdf(
+    assessment: Assessment, pdf_path: str | os.PathLike[str], *, force: bool = False, now: datetime | None = None
+) -> list[Path]:
+    """Only the PDF (``-o report.pdf``), with the same checks and atomic write as write_outputs."""
+    target = Path(pdf_path)
+    problems = check_targets(target, None, force)
+    if not pdf_available():
+        problems.append(PDF_HINT)
+    if problems:
+        raise ReportError(problems)
+    data = render_pdf(render_report(assessment, now=now or report_time()))
+    write_atomic(target, data, overwrite=force)
+    return [target]
 
 
 def write_atomic(path: Path, data: bytes, *, overwrite: bool = True) -> None:
