@@ -26,9 +26,10 @@ Stopping early (a deliberate refinement of the issue, for safety)
       case would be told "get seen today".
 
     So the disposition shown is always the one the complete answers would give. An
-    early-stopped answers file lacks the required answers that were never asked:
-    ``triage assess`` rejects it, naming them; ``assess(..., partial=True)`` gives the
-    disposition that was shown.
+    early-stopped answers file lacks the required answers that were never asked, and says
+    so in a ``stopped_early`` record (triage/early_stop.py, docs/early-stop.md) that
+    ``triage assess``, ``explain`` and ``report`` read. Before an emergency result, a person
+    at a terminal is asked once whether the answers behind it are right (``check_emergency``).
 
 Replies
     ``?`` shows the question's help, ``<`` goes back to the previous question (its answer is
@@ -41,8 +42,8 @@ Replies
     stops (exit 2, nothing kept).
 
 Saving and resuming
-    The answers file is a pure format-1 answers object (what ``triage assess FILE`` reads),
-    in question order, written atomically (temp file + ``os.replace``) after every reply.
+    The answers file is a format-1 answers object (what ``triage assess FILE`` reads; plus
+    the early-stop record when it stopped early), in question order, written atomically (temp file + ``os.replace``) after every reply.
     Next to it, ``FILE.progress`` (JSON, never read by ``triage assess``) keeps what the
     answers file cannot: ``history`` (the questions asked, in order, so ``<`` works after a
     resume), ``skipped`` (optional questions left empty, so a resume does not ask them
