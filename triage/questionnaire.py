@@ -43,7 +43,8 @@ Replies
 
 Saving and resuming
     The answers file is a format-1 answers object (what ``triage assess FILE`` reads; plus
-    the early-stop record when it stopped early), in question order, written atomically (temp file + ``os.replace``) after every reply.
+    the early-stop record when it stopped early), in question order, written atomically
+    (temp file + ``os.replace``) after every reply.
     Next to it, ``FILE.progress`` (JSON, never read by ``triage assess``) keeps what the
     answers file cannot: ``history`` (the questions asked, in order, so ``<`` works after a
     resume), ``skipped`` (optional questions left empty, so a resume does not ask them
