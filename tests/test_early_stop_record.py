@@ -173,3 +173,15 @@ def test_commands_in_messages_match_how_triage_was_started(monkeypatch, tmp_path
     monkeypatch.setattr("sys.argv", ["/x/triage/__main__.py", "ask"])
     monkeypatch.setattr("sys.orig_argv", ["python3", "-m", "triage", "ask"])
     assert cli.invoked_as() == "python3 -m triage"
+
+
+def test_the_record_check_bites(monkeypatch):
+    """A broken copy that trusts the record (every question "not wanted" after a stop) would
+    accept an urgent-care file that skipped the ambulance questions; the real one refuses it."""
+    from triage import early_stop
+
+    record_file = {**SEEN_TODAY, RECORD_KEY: record("urgent-care-today")}
+    with pytest.raises(triage.AnswersError):
+        triage.assess(record_file)
+    monkeypatch.setattr(early_stop, "wanted", lambda kb, question_id, urgency: False)
+    assert triage.assess(record_file).early_stop is not None  # the mutant lets it through
