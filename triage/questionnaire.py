@@ -671,7 +671,7 @@ def render_end(
     """The end of a run: the first screen (the answer, summary.first_screen), saying where the
     answers and the report are; then, with ``full``, the rest. No blank line first: in a
     24-line terminal every line of the first screen counts."""
-    from .summary import first_screen, the_rest
+    from .summary import FIRST_SCREEN_LINES, first_screen, the_rest
 
     assessment = outcome.assessment
     if assessment is None:
@@ -684,6 +684,9 @@ def render_end(
         saved = saved if len(saved) <= width else f"All of it: {command} assess {path}"
     where = [saved, report_line or f"Report: {command} report {path} -o report.html"]
     lines = first_screen(assessment, width=width, style=style, where=where)
+    if len(lines) > FIRST_SCREEN_LINES and not full:  # long paths: keep the headline on screen
+        where = [f"All of it: {command} assess {path}", *([report_line] if report_line else [])]
+        lines = first_screen(assessment, width=width, style=style, where=where)
     if full:
         lines += the_rest(assessment, width=width, style=style)
     return "\n".join(lines)
