@@ -97,6 +97,8 @@ def test_next_asks_like_the_terminal_and_ends_at_the_same_result(client, case_fi
     reply, sent = walk_api(client, case["answers"])
     assert reply["result"]["disposition"] == case["expected"]
     expected = assess(case["answers"])
+    if reply["status"] == "stopped-early":  # the record makes the answers so far a complete file
+        assert assess({**sent, "stopped_early": reply["stopped_early"]}).disposition.id == case["expected"]
     if expected.urgency >= 3:
         assert assess(sent, partial=True).disposition.id == case["expected"]
     else:
@@ -246,3 +248,13 @@ def test_pdf_download_when_the_pdf_extra_is_installed(client):
     reply = client.post("/report.pdf", data={"state": state})
     assert reply.status_code == 200 and reply.mimetype == "application/pdf"
     assert reply.data.startswith(b"%PDF") and "attachment" in reply.headers["Content-Disposition"]
+
+
+def test_an_early_stop_downloads_as_a_file_triage_assess_accepts(client, tmp_path):
+    answers = {"age": 40, "injury": False, "can_bear_weight": True, "foot_cold_numb": True}
+    state = json.dumps({"answers": answers, "history": list(answers), "confirmed": ['foot_cold_numb=true']})
+    saved = client.post("/answers.json", data={"state": state}).get_data(as_text=True)
+    assert json.loads(saved)["stopped_early"]["disposition"] == "emergency"
+    (tmp_path / "a.json").write_text(saved, encoding="utf-8")
+    out = run_cli("assess", str(tmp_path / "a.json"), "--format", "json")
+    assert out.exit_code == 0 and json.loads(out.stdout)["disposition"] == "emergency"

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from .conditions import Atom, Condition
+from .early_stop import RECORD_KEY
 from .knowledge import KnowledgeBase, Question
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -94,9 +95,11 @@ def _asked_schema(kb: KnowledgeBase, question: Question) -> dict[str, Any]:
     return parts[0] if len(parts) == 1 else {"allOf": parts}
 
 
-def answers_schema(kb: KnowledgeBase, *, partial: bool = False) -> dict[str, Any]:
+def answers_schema(kb: KnowledgeBase, *, partial: bool = False, early_stop: bool = True) -> dict[str, Any]:
     """The JSON Schema of an answers file for this knowledge base; ``partial``: of the answers
-    so far in a questionnaire in progress (nothing required yet)."""
+    so far in a questionnaire in progress (nothing required yet); ``early_stop``: allow the
+    record the questionnaire writes when it stops early (whether it is justified, only the
+    library can tell, so the API's schema leaves it out and says so)."""
     always = [q.id for q in kb.questions if q.required and not q.asked_when]
     conditional = []
     for question in kb.questions:
@@ -113,11 +116,27 @@ def answers_schema(kb: KnowledgeBase, *, partial: bool = False) -> dict[str, Any
         "type": "object",
         "properties": {q.id: question_schema(q) for q in kb.questions},
         "additionalProperties": False,
-        "required": always,
     }
     if partial:
         schema["title"] = "triage answers so far (format 1, partial)"
-        del schema["required"]
-    elif conditional:
-        schema["allOf"] = conditional
+    if not early_stop:
+        if not partial:
+            schema["required"] = always
+            if conditional:
+                schema["allOf"] = conditional
+        return schema
+    schema["properties"][RECORD_KEY] = {
+        "type": "object",
+        "description": "Written by the questionnaire when it stopped early at an urgent result "
+        "(docs/early-stop.md); the required questions it did not ask may then be missing.",
+        "required": ["disposition"],
+        "properties": {"disposition": {"type": "string"}},
+    }
+    if partial:
+        return schema
+    complete: dict[str, Any] = {"required": always}
+    if conditional:
+        complete["allOf"] = conditional
+    schema["if"] = {"required": [RECORD_KEY]}  # stopped early: the library checks what may be missing
+    schema["else"] = complete
     return schema

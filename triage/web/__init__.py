@@ -46,6 +46,8 @@ def create_app(*, extra_blueprints: Iterable[Blueprint] = (), config: dict[str, 
     for blueprint in _blueprints(extra_blueprints):
         app.register_blueprint(blueprint)
     app.after_request(privacy_headers)
+    # Wording every front end shares (disclaimer, the check before an ambulance) is in the knowledge base.
+    app.context_processor(lambda: {"wording": load_knowledge_base().wording})
     from .errors import register_errors
 
     register_errors(app)

@@ -7,11 +7,12 @@ from typing import Any
 
 from flask import Blueprint, jsonify, request
 
+from ..ambulance_check import emergency_causes
 from ..answers import AnswersError, parse_json, unwrap_case, validate
 from ..assessment import assess
+from ..flow import EMERGENCY, Flow, Progress
 from ..knowledge import KnowledgeBase, Question, load_knowledge_base
-from ..questionnaire import EMERGENCY, Flow, Progress
-from .journey import emergency_causes
+from .journey import finish
 from .state import WebState, tidy
 
 api = Blueprint("api", __name__)
@@ -120,15 +121,18 @@ def next_endpoint():
                 "so_far": current,
             }
         )
-    status = flow.finish_status()
-    body: dict[str, Any] = {"status": "stopped-early" if status == "stopped-early" else "done"}
+    finish(flow)
+    stopped = flow.progress.status == "stopped-early"
+    body: dict[str, Any] = {"status": "stopped-early" if stopped else "done"}
     if assessment.urgency >= EMERGENCY:
         body["check"] = {
-            "message": "Before showing this result, check these answers with the person: they mean an ambulance.",
+            "message": kb.wording["emergency_check"],
             "answers": [{"id": q.id, "text": q.text, "answer": v} for q, v in emergency_causes(assessment)],
         }
     body["unasked"] = [q.id for q in flow.unasked()]
-    body["result"] = assessment.to_dict()
+    if stopped:
+        body["stopped_early"] = flow.progress.early_stop  # add it to the answers: `assess` accepts them then
+    body["result"] = flow.final_assessment().to_dict()
     return jsonify(body)
 
 

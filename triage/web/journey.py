@@ -11,10 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..ambulance_check import emergency_causes, question_to_revisit
 from ..assessment import Assessment
 from ..conditions import condition_holds
+from ..flow import EMERGENCY, URGENT, Flow
 from ..knowledge import KnowledgeBase, Question
-from ..questionnaire import EMERGENCY, URGENT, Flow
 from .state import WebState, confirmation_key, read_reply, tidy
 
 UNSET = object()  # no value to show pre-selected
@@ -32,30 +33,9 @@ class Step:
 
     @property
     def assessment(self) -> Assessment:
-        return self.flow.assessment
-
-
-def emergency_causes(assessment: Assessment) -> list[tuple[Question, Any]]:
-    """The answers behind an emergency result: those matched by the emergency rules, directly
-    or through the findings they rest on, in question order."""
-    kb, run = assessment.kb, assessment.run
-    emergency = {d.id for d in kb.dispositions if d.urgency >= EMERGENCY}
-    floors = {r.id: r.floor for r in kb.rules}
-    todo = [f for f in run.firings if floors.get(f.rule_id) in emergency]
-    seen: set[int] = set()
-    found: dict[str, Any] = {}
-    while todo:
-        firing = todo.pop()
-        for record_id in firing.matched:
-            if record_id in seen:
-                continue
-            seen.add(record_id)
-            record = run.facts[record_id]
-            if record.kind == "answer":
-                found[record.name] = record.value
-            elif record.produced_by is not None:
-                todo.append(run.firings[record.produced_by])
-    return [(q, found[q.id]) for q in kb.questions if q.id in found]
+        """The answers so far; on the result page, the result as `triage assess` gives it for
+        the downloaded answers (an early stop recorded)."""
+        return self.flow.final_assessment() if self.page == "result" else self.flow.assessment
 
 
 def _askable(flow: Flow, question: Question) -> bool:
@@ -117,17 +97,23 @@ def advance(kb: KnowledgeBase, state: WebState, form: Mapping[str, str]) -> Step
             state.confirmed |= {confirmation_key(q, v) for q, v in step.causes}
             return Step("call-now", state, flow, causes=step.causes)
         if reply == "no":
-            question, value = step.causes[-1]
-            return Step("question", state, flow, question, value)
+            question = question_to_revisit(step.causes, state.progress.history)
+            return Step("question", state, flow, question, state.progress.answers.get(question.id, UNSET))
         step.error = "Select yes if your answer is right, or no to change it"
         return step
     if action == "result":
         step = where(kb, state, flow)
         if step.page in ("check-answers", "call-now"):
-            state.progress.status = flow.finish_status()
+            finish(flow)
             return Step("result", state, flow)
         return step
     return where(kb, state, flow)
+
+
+def finish(flow: Flow) -> None:
+    """The questions are over: complete, or stopped early (and then recorded as such)."""
+    flow.progress.status = flow.finish_status()
+    flow.record_early_stop()
 
 
 def urgent_notice(step: Step) -> str | None:

@@ -214,7 +214,9 @@ def _document(version: str, sha256: str, answers: str, partial: str, required: f
                 "Assess a complete answers object",
                 "Answers",
                 "Result",
-                "The answers (format 1, or a patient case with an answers key) in, the result out.",
+                "The answers (format 1, or a patient case with an answers key) in, the result out. An "
+                "answers file saved after an early stop (with its `stopped_early` record, docs/early-stop.md) "
+                "is accepted too; `triage schema` describes that record.",
             ),
             "/api/v1/next": _post(
                 "The next question, or the result",
@@ -235,6 +237,6 @@ def _document(version: str, sha256: str, answers: str, partial: str, required: f
 def openapi_document(kb: KnowledgeBase) -> dict[str, Any]:
     import json
 
-    full, partial = answers_schema(kb), answers_schema(kb, partial=True)
+    full, partial = answers_schema(kb, early_stop=False), answers_schema(kb, partial=True, early_stop=False)
     required = frozenset(q.id for q in kb.questions if q.required)
     return _document(kb.version, kb.sha256, json.dumps(full), json.dumps(partial), required)

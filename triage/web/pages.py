@@ -15,6 +15,8 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request
 
+from ..ambulance_check import check_text
+from ..early_stop import RECORD_KEY
 from ..knowledge import load_knowledge_base
 from .headers import CSP
 from .journey import UNSET, Step, advance, urgent_notice
@@ -104,8 +106,8 @@ def render_step(step: Step) -> str:
             **common,
         )
     if step.page == "check-emergency":
-        causes = [(q, q.answer_words(v)) for q, v in step.causes]
-        return render_template("check_emergency.html", title="Check your answer", causes=causes, **common)
+        text = check_text(step.assessment, step.causes)
+        return render_template("check_emergency.html", title="Check your answer", check_text=text, **common)
     if step.page == "call-now":
         return render_template("call_now.html", title="Call 999 now", **common)
     if step.page == "check-answers":
@@ -160,7 +162,13 @@ def result_page(step: Step) -> Response:
 def download_answers() -> Response:
     kb = load_knowledge_base()
     state = _state()
-    answers = {q.id: state.progress.answers[q.id] for q in kb.questions if q.id in state.progress.answers}
+    step = advance(kb, state, {"action": "result"})
+    if step.page != "result":
+        return render_step(step)  # type: ignore[return-value]
+    progress = step.state.progress
+    answers: dict[str, Any] = {q.id: progress.answers[q.id] for q in kb.questions if q.id in progress.answers}
+    if progress.status == "stopped-early" and progress.early_stop is not None:
+        answers[RECORD_KEY] = progress.early_stop  # a complete record: `triage assess` accepts it
     body = json.dumps(answers, indent=2, ensure_ascii=False) + "\n"
     return Response(
         body,
