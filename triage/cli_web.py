@@ -36,7 +36,7 @@ def serve_command(host: str, port: int, workers: int | None, access_log: bool) -
 
     No configuration, database or network needed; nothing is stored. Stop with Ctrl-C.
     """
-    from .cli import fail
+    from .cli_common import fail
 
     try:
         from .web.serve import port_problem, serve

@@ -38,7 +38,7 @@ SCHEMAS: dict[str, Any] = {
     },
     "Result": {
         "type": "object",
-        "description": "The result of an assessment (../shared/spec/dispositions.md, plus a few keys).",
+        "description": "The result of an assessment: the disposition, the rules that fired, advice and the safety net.",
         "required": [
             "disposition",
             "urgency",

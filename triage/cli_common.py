@@ -1,0 +1,76 @@
+"""What every `triage` subcommand shares: exiting with a list of problems, reading an answers
+file, the width and colour of the terminal, and how the person started the program.
+
+The subcommand modules (cli_*.py) import these from here, and triage/cli.py imports the
+subcommands: no module of the command line imports another in a circle.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from .answers import AnswersError, parse_json, unwrap_case
+
+
+def invoked_as() -> str:
+    """The command as the person started it, for the commands we suggest: `triage` when that is
+    what they typed (or the script on PATH), `.venv/bin/triage` when they typed a path, and
+    `python -m triage` for the module. Anything else (a test runner) reads as `triage`."""
+    argv0 = sys.argv[0] if sys.argv else ""
+    if Path(argv0).name == "__main__.py" and Path(argv0).parent.name == "triage":
+        python = getattr(sys, "orig_argv", [sys.executable])[0]
+        return f"{shlex.quote(python)} -m triage"
+    if Path(argv0).name != "triage" or os.sep not in argv0:
+        return "triage"
+    on_path = shutil.which("triage")
+    if on_path and Path(on_path).resolve() == Path(argv0).resolve():
+        return "triage"
+    return shlex.quote(argv0)
+
+
+def terminal_width() -> int:
+    """The terminal's real width ($COLUMNS, else the terminal's), 80 when there is none."""
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def color_enabled() -> bool | None:
+    """None lets click decide (colour only on a terminal); NO_COLOR turns it off."""
+    return False if os.environ.get("NO_COLOR") else None
+
+
+def fail(problems: list[str], heading: str) -> NoReturn:
+    click.echo(f"triage: {heading}", err=True)
+    for problem in problems:
+        click.echo(f"  - {problem}", err=True)
+    sys.exit(2)
+
+
+def read_answers(source: str) -> Any:
+    """Read and parse an answers file ('-' is standard input); exit 2 with the reason if unreadable."""
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        fail([f"{source}: no such file"], "cannot read the answers")
+    except (OSError, UnicodeDecodeError) as error:
+        fail([f"{source}: {error}"], "cannot read the answers")
+    try:
+        return unwrap_case(parse_json(text))
+    except AnswersError as error:
+        fail(error.problems, f"invalid answers in {source}:")
+
+
+def assess_file(source: str) -> Any:
+    from .assessment import assess
+
+    raw = read_answers(source)
+    try:
+        return assess(raw)
+    except AnswersError as error:
+        fail(error.problems, f"invalid answers in {source}:")
