@@ -16,5 +16,13 @@ if not hasattr(collections, "Mapping"):
 
 from experta import AND, AS, OR, P, Fact, KnowledgeEngine, Rule
 from experta.abstract import Strategy
+from experta.agenda import Agenda
+from experta.factlist import FactList
+from experta.matchers.rete import ReteMatcher
+from experta.matchers.rete.mixins import NoMemory
+from experta.matchers.rete.nodes import ConflictSetNode
 
-__all__ = ["AND", "AS", "OR", "Fact", "KnowledgeEngine", "P", "Rule", "Strategy"]
+__all__ = [
+    "AND", "AS", "OR", "Agenda", "ConflictSetNode", "Fact", "FactList", "KnowledgeEngine", "NoMemory", "P",
+    "ReteMatcher", "Rule", "Strategy",
+]  # fmt: skip
