@@ -62,7 +62,7 @@ class EngineRun:
     firings: tuple[Firing, ...]
 
 
-def _expand_unsure(rule: Rule, red_flags: tuple[str, ...]) -> tuple[tuple[Atom, ...], ...]:
+def expand_unsure(rule: Rule, red_flags: tuple[str, ...]) -> tuple[tuple[Atom, ...], ...]:
     """`red_flag = "unsure"` stands for one alternative per red-flag question."""
     groups: list[tuple[Atom, ...]] = []
     for group in rule.when:
@@ -220,7 +220,7 @@ def _rhs(rule: Rule, groups: tuple[tuple[Atom, ...], ...]) -> Callable[..., None
 
 
 def _compile_rule(rule: Rule, rank: int, red_flags: tuple[str, ...], shared: Predicates) -> ExpertaRule:
-    groups = _expand_unsure(rule, red_flags)
+    groups = expand_unsure(rule, red_flags)
     alternatives = [AND(*_group_patterns(i, group, shared)) for i, group in enumerate(groups)]
     lhs = alternatives[0] if len(alternatives) == 1 else OR(*alternatives)
     fire = _rhs(rule, groups)
