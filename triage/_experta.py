@@ -36,14 +36,17 @@ from experta.matchers.rete import ReteMatcher
 from experta.matchers.rete import abstract as _abstract
 from experta.matchers.rete import check as _check
 from experta.matchers.rete import nodes as _nodes
-from experta.matchers.rete.mixins import NoMemory
-from experta.matchers.rete.nodes import ConflictSetNode
+from experta.fieldconstraint import L
+from experta.matchers.rete.abstract import Node
+from experta.matchers.rete.check import FeatureCheck
+from experta.matchers.rete.mixins import AnyChild, ChildNode, NoMemory
+from experta.matchers.rete.nodes import ConflictSetNode, FeatureTesterNode
 from experta.matchers.rete.token import Token
 from experta.watchers import MATCH, MATCHER
 
 __all__ = [
-    "AND", "AS", "OR", "Agenda", "ConflictSetNode", "Fact", "FactList", "KnowledgeEngine", "NoMemory", "P",
-    "ReteMatcher", "Rule", "Strategy",
+    "AND", "AS", "OR", "Agenda", "AnyChild", "ChildNode", "ConflictSetNode", "Fact", "FactList", "FeatureCheck",
+    "FeatureTesterNode", "KnowledgeEngine", "L", "Node", "NoMemory", "P", "ReteMatcher", "Rule", "Strategy",
 ]  # fmt: skip
 
 PATCHED_VERSION = "1.9.4"

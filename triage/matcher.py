@@ -7,10 +7,15 @@ with the square of the rule base. This subclass builds the very same network and
 
 - notes which conflict-set nodes received a token, and polls only those, in experta's own
   order (so the activations arrive in the same order and the trace is unchanged);
-- on reset, wipes only the nodes that hold memory, each once.
+- on reset, wipes only the nodes that hold memory, each once;
+- where a node has many children testing one field for equality with a constant (each
+  ``Finding(name=...)`` pattern is one), puts a dispatch node in front of them that looks the
+  fact's value up in a dict and passes the token only to the children with that constant.
+  Without it every finding was tested against every finding name: quadratic in the rules.
 
-It relies on three names of experta's RETE package (``ConflictSetNode``, the ``NoMemory``
-mixin, ``_get_conflict_set_nodes``); tests/test_experta_internals.py pins them.
+It relies on a few names of experta's RETE package (``ConflictSetNode``, ``FeatureTesterNode``,
+``FeatureCheck``, ``ChildNode``, the ``NoMemory`` mixin, ``_get_conflict_set_nodes``);
+tests/test_experta_internals.py pins them.
 """
 
 from __future__ import annotations
@@ -18,7 +23,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from ._experta import ConflictSetNode, NoMemory, ReteMatcher
+from ._experta import (
+    AnyChild,
+    ChildNode,
+    ConflictSetNode,
+    FeatureCheck,
+    FeatureTesterNode,
+    L,
+    Node,
+    NoMemory,
+    ReteMatcher,
+)
+
+DISPATCH_FROM = 4  # children testing one field; below this a plain scan is as quick
 
 
 def _walk(root: Any) -> Iterator[Any]:
@@ -34,9 +51,63 @@ def _walk(root: Any) -> Iterator[Any]:
         stack.extend(child.node for child in reversed(node.children))
 
 
+def _equality_field(node: Any) -> str | None:
+    """The field a node tests for equality with a constant (no binding), else None."""
+    check = getattr(node, "matcher", None)
+    if not (isinstance(node, FeatureTesterNode) and isinstance(check, FeatureCheck)):
+        return None
+    what, how = check.what, check.how
+    if isinstance(how, L) and how.__bind__ is None and isinstance(what, str) and "__" not in what:
+        return what
+    return None
+
+
+class DispatchNode(AnyChild, NoMemory, Node):
+    """Stands for sibling nodes that test ``fact[field] == constant``: only the ones whose
+    constant equals the fact's value get the token (and they still run their own test)."""
+
+    def __init__(self, field: str, children: list[Any]) -> None:
+        super().__init__()
+        self.field = field
+        self.children = children
+        self.table: dict[Any, list[Any]] = {}
+        for child in children:
+            self.table.setdefault(child.node.matcher.how.value, []).append(child)
+
+    def activate(self, token: Any) -> None:
+        (fact,) = token.data
+        try:
+            value = fact[self.field]
+        except (KeyError, IndexError, TypeError):
+            return  # no such field: every one of these tests fails
+        try:
+            children = self.table.get(value, ())
+        except TypeError:  # unhashable value: ask every child
+            children = self.children
+        for child in children:
+            child.callback(token)
+
+
+def _add_dispatch(node: Any) -> None:
+    groups: dict[str, list[Any]] = {}
+    for child in node.children:
+        field = _equality_field(child.node)
+        if field is not None:
+            groups.setdefault(field, []).append(child)
+    for field, members in groups.items():
+        if len(members) < DISPATCH_FROM:
+            continue
+        dispatch = DispatchNode(field, members)
+        first = node.children.index(members[0])
+        rest = [c for c in node.children if c not in members]
+        node.children = [*rest[:first], ChildNode(dispatch, dispatch.activate), *rest[first:]]
+
+
 class TriageMatcher(ReteMatcher):
     def __init__(self, engine: Any) -> None:
         super().__init__(engine)  # builds the network
+        for node in list(_walk(self.root_node)):
+            _add_dispatch(node)
         self._csn_order = {id(node): i for i, node in enumerate(self._get_conflict_set_nodes())}
         self._dirty: set[int] = set()
         self._memory_nodes: list[Any] = []
