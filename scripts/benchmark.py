@@ -111,9 +111,7 @@ def section_inprocess(kb: KnowledgeBase, cases: list[dict[str, Any]]) -> None:
         print(f"| {name} | {' | '.join(cells)} |")
     if clips:
         names = list(runners)
-        ratios = [
-            f"{stats(t[names[0]])[i] / stats(t[names[1]])[i]:.2f}x" for t in (cpu, wall) for i in (0, 1)
-        ]
+        ratios = [f"{stats(t[names[0]])[i] / stats(t[names[1]])[i]:.2f}x" for t in (cpu, wall) for i in (0, 1)]
         print(f"| ratio experta / CLIPS | {' | '.join(ratios)} |")
 
 
@@ -133,7 +131,10 @@ def section_growth(kb: KnowledgeBase, cases: list[dict[str, Any]]) -> None:
         cpu, _ = interleaved(cases, runners)
         medians = {name: stats(t)[0] for name, t in cpu.items()}
         base = base or medians
-        cells = [f"{medians[n]:.3f} ms | {medians[n] / base[n]:.2f}x" if n in medians else "- | -" for n in ("experta", "clips")]
+        cells = [
+            f"{medians[n]:.3f} ms | {medians[n] / base[n]:.2f}x" if n in medians else "- | -"
+            for n in ("experta", "clips")
+        ]
         print(f"| {len(big.rules)} ({k}x) | {' | '.join(cells)} |")
 
 

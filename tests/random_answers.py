@@ -39,7 +39,7 @@ def _value(kb: KnowledgeBase, question: Question, rng: random.Random) -> Any:
         high = question.max if question.max is not None else 100
         near = [v for v in _boundaries(kb, question.id) if low <= v <= high]
         value = rng.choice(near) if near and rng.random() < 0.5 else rng.uniform(low, high)
-        return int(round(value)) if question.type == "integer" else round(value, 1)
+        return round(value) if question.type == "integer" else round(value, 1)
     return "Sam"  # free text (the name)
 
 

@@ -38,15 +38,35 @@ from experta.matchers.rete import check as _check
 from experta.matchers.rete import nodes as _nodes
 from experta.fieldconstraint import L
 from experta.matchers.rete.abstract import Node
-from experta.matchers.rete.check import FeatureCheck
+from experta.matchers.rete.check import FeatureCheck, TypeCheck
 from experta.matchers.rete.mixins import AnyChild, ChildNode, NoMemory
 from experta.matchers.rete.nodes import ConflictSetNode, FeatureTesterNode
 from experta.matchers.rete.token import Token
+from experta import watchers
 from experta.watchers import MATCH, MATCHER
 
 __all__ = [
-    "AND", "AS", "OR", "Agenda", "AnyChild", "ChildNode", "ConflictSetNode", "Fact", "FactList", "FeatureCheck",
-    "FeatureTesterNode", "KnowledgeEngine", "L", "Node", "NoMemory", "P", "ReteMatcher", "Rule", "Strategy",
+    "AND",
+    "AS",
+    "OR",
+    "Agenda",
+    "AnyChild",
+    "ChildNode",
+    "ConflictSetNode",
+    "Fact",
+    "FactList",
+    "FeatureCheck",
+    "FeatureTesterNode",
+    "KnowledgeEngine",
+    "L",
+    "NoMemory",
+    "Node",
+    "P",
+    "ReteMatcher",
+    "Rule",
+    "Strategy",
+    "TypeCheck",
+    "watchers",
 ]  # fmt: skip
 
 PATCHED_VERSION = "1.9.4"
@@ -120,6 +140,14 @@ def _feature_check_call(self: Any, data: Any, is_fact: bool = True) -> Any:
     return res
 
 
+def _feature_tester_entry(self: Any, token: Any) -> Any:
+    # OneInputNode.activate copies every token on entry; this node changes a token only when
+    # its test binds a name, so it copies only then (below). Nodes downstream copy on entry.
+    if _matcher_debug_on():
+        MATCHER.debug("Node <%s> activated with token %r", self, token)
+    return self._activate(token)
+
+
 def _feature_tester_activate(self: Any, token: Any) -> Any:
     if len(token.data) != 1:
         raise ValueError("feature tester nodes take tokens of one fact")
@@ -127,6 +155,7 @@ def _feature_tester_activate(self: Any, token: Any) -> Any:
     match = self.matcher(fact)
     if match:
         if match is not True and isinstance(match, Mapping):
+            token = _token_copy(token)
             context = token.context
             for key, value in match.items():
                 if isinstance(key, tuple):  # negated condition
@@ -150,16 +179,17 @@ PATCHES: dict[str, tuple[Any, str, Any]] = {
     "TwoInputNode.activate_right": (_abstract.TwoInputNode, "activate_right", _activate_right),
     "FeatureCheck.__call__": (_check.FeatureCheck, "__call__", _feature_check_call),
     "FeatureTesterNode._activate": (_nodes.FeatureTesterNode, "_activate", _feature_tester_activate),
+    "FeatureTesterNode.activate": (_nodes.FeatureTesterNode, "activate", _feature_tester_entry),
 }
 
 
 def _patch_rete() -> None:
-    if experta.__version__ != PATCHED_VERSION:
+    if experta.__version__ != PATCHED_VERSION or ORIGINALS:
         return  # another experta: run it as it is (slower, still correct)
-    for name, (owner, attribute, replacement) in PATCHES.items():
-        if name not in ORIGINALS:
-            ORIGINALS[name] = owner.__dict__[attribute]
-            setattr(owner, attribute, replacement)
+    # Every original first: FeatureTesterNode.activate is inherited from a class patched here too.
+    ORIGINALS.update({name: getattr(owner, attribute) for name, (owner, attribute, _) in PATCHES.items()})
+    for owner, attribute, replacement in PATCHES.values():
+        setattr(owner, attribute, replacement)
 
 
 _patch_rete()

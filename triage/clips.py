@@ -48,7 +48,9 @@ def atom_test(atom: Atom, var: str) -> str:
     elif test == "unsure":
         return f"(eq {var} UNSURE)"
     elif test == "is":
-        known = f"(and (numberp {var}) (= {var} {operand!r}))" if _number(operand) else f"(eq {var} {clips_value(operand)})"
+        known = (
+            f"(and (numberp {var}) (= {var} {operand!r}))" if _number(operand) else f"(eq {var} {clips_value(operand)})"
+        )
     elif test == "in":
         known = f"(and (stringp {var}) {_any([f'(eq {var} {clips_value(v)})' for v in sorted(operand)])})"
     else:
@@ -105,7 +107,13 @@ def compile_clips(kb: KnowledgeBase) -> list[str]:
 
 
 def _defrule(
-    kb: KnowledgeBase, rank: int, rule_id: str, alt: int, group: tuple[Atom, ...], finding: str | None, compute: str | None
+    kb: KnowledgeBase,
+    rank: int,
+    rule_id: str,
+    alt: int,
+    group: tuple[Atom, ...],
+    finding: str | None,
+    compute: str | None,
 ) -> str:
     slot_atoms: dict[str, list[Atom]] = {}
     patterns: list[str] = []
@@ -120,16 +128,13 @@ def _defrule(
     if needs:
         slots = " ".join(_slot(q, slot_atoms[q]) if q in slot_atoms else f"({q} ?{q})" for q in sorted(needs))
         patterns.insert(0, f"(answers {slots})")
-    actions = [f'(py-fired {clips_value(rule_id)} {alt})']
+    actions = [f"(py-fired {clips_value(rule_id)} {alt})"]
     if finding:
         actions.append(f"(assert (finding (name {clips_value(finding)})))")
     if compute:
-        actions.append(f'(bind ?value (py-compute {clips_value(compute)} ?weight_kg ?height_cm))')
+        actions.append(f"(bind ?value (py-compute {clips_value(compute)} ?weight_kg ?height_cm))")
         actions.append(f"(if (neq ?value FALSE) then (assert (derived (name {clips_value(compute)}) (value ?value))))")
-    return (
-        f"(defrule r{rank:04d}-{alt} (declare (salience {-rank})) {' '.join(patterns)}"
-        f" => {' '.join(actions)})"
-    )
+    return f"(defrule r{rank:04d}-{alt} (declare (salience {-rank})) {' '.join(patterns)} => {' '.join(actions)})"
 
 
 def _constraint(tests: list[str]) -> str:

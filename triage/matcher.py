@@ -33,6 +33,7 @@ from ._experta import (
     Node,
     NoMemory,
     ReteMatcher,
+    TypeCheck,
 )
 
 DISPATCH_FROM = 4  # children testing one field; below this a plain scan is as quick
@@ -51,15 +52,27 @@ def _walk(root: Any) -> Iterator[Any]:
         stack.extend(child.node for child in reversed(node.children))
 
 
+TYPE = "__type__"  # the dispatch key for type tests (a fact's own key can never be this)
+
+
 def _equality_field(node: Any) -> str | None:
-    """The field a node tests for equality with a constant (no binding), else None."""
+    """The field a node tests for equality with a constant (no binding), TYPE for a type
+    test, else None."""
     check = getattr(node, "matcher", None)
-    if not (isinstance(node, FeatureTesterNode) and isinstance(check, FeatureCheck)):
+    if not isinstance(node, FeatureTesterNode):
+        return None
+    if isinstance(check, TypeCheck):
+        return TYPE
+    if not isinstance(check, FeatureCheck):
         return None
     what, how = check.what, check.how
     if isinstance(how, L) and how.__bind__ is None and isinstance(what, str) and "__" not in what:
         return what
     return None
+
+
+def _constant(check: Any) -> Any:
+    return check.fact_type if isinstance(check, TypeCheck) else check.how.value
 
 
 class DispatchNode(AnyChild, NoMemory, Node):
@@ -72,12 +85,12 @@ class DispatchNode(AnyChild, NoMemory, Node):
         self.children = children
         self.table: dict[Any, list[Any]] = {}
         for child in children:
-            self.table.setdefault(child.node.matcher.how.value, []).append(child)
+            self.table.setdefault(_constant(child.node.matcher), []).append(child)
 
     def activate(self, token: Any) -> None:
         (fact,) = token.data
         try:
-            value = fact[self.field]
+            value = type(fact) if self.field == TYPE else fact[self.field]
         except (KeyError, IndexError, TypeError):
             return  # no such field: every one of these tests fails
         try:
@@ -95,7 +108,7 @@ def _add_dispatch(node: Any) -> None:
         if field is not None:
             groups.setdefault(field, []).append(child)
     for field, members in groups.items():
-        if len(members) < DISPATCH_FROM:
+        if len(members) < (2 if field == TYPE else DISPATCH_FROM):
             continue
         dispatch = DispatchNode(field, members)
         first = node.children.index(members[0])
