@@ -18,3 +18,5 @@ echo "== triage rules check"
 .venv/bin/triage rules check
 echo "== pytest"
 .venv/bin/python -m pytest "$@"
+echo "== experta's own unit tests, with our adaptations loaded"
+bash scripts/experta-tests.sh
