@@ -163,7 +163,9 @@ def rules_check() -> None:
 
 # Commands in their own modules (imported last: they use the helpers above).
 from .cli_ask import ask_command  # noqa: E402
+from .cli_batch import batch_command  # noqa: E402
 from .cli_report import report_command  # noqa: E402
 
 main.add_command(ask_command)
+main.add_command(batch_command)
 main.add_command(report_command)
