@@ -10,8 +10,20 @@ from typing import Any, NoReturn
 
 import click
 
-from .answers import AnswersError, parse_json, unwrap_case
-from .knowledge import KnowledgeBaseError, load_knowledge_base
+from .cli_lazy import LazyCommand, LazyGroup
+
+# Commands in modules of their own, imported only when run (triage/cli_lazy.py): name ->
+# "module:command" and the first paragraph of the command's help, for `triage --help`.
+LAZY_COMMANDS = {
+    "ask": LazyCommand("triage.cli_ask:ask_command", "Answer the questions one at a time, then see what to do."),
+    "batch": LazyCommand(
+        "triage.cli_batch:batch_command", "Assess every row of a JSON Lines or CSV file; write JSON Lines."
+    ),
+    "report": LazyCommand(
+        "triage.cli_report:report_command",
+        "Write the printable report for an answers file: what to do, why, and when to get help.",
+    ),
+}
 
 DISCLAIMER = (
     "This is not a diagnosis. It cannot examine you. In an emergency call your emergency number "
@@ -33,6 +45,8 @@ def fail(problems: list[str], heading: str) -> NoReturn:
 
 def read_answers(source: str) -> Any:
     """Read and parse an answers file ('-' is standard input); exit 2 with the reason if unreadable."""
+    from .answers import AnswersError, parse_json, unwrap_case
+
     try:
         text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -46,6 +60,7 @@ def read_answers(source: str) -> Any:
 
 
 def assess_file(source: str) -> Any:
+    from .answers import AnswersError
     from .assessment import assess
 
     raw = read_answers(source)
@@ -55,13 +70,15 @@ def assess_file(source: str) -> Any:
         fail(error.problems, f"invalid answers in {source}:")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, lazy=LAZY_COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="triage")
 def main() -> None:
     """Knee pain and walking: keep walking, how to walk, and when to see someone.
 
     Not a diagnosis. In an emergency call your emergency number.
     """
+    from .knowledge import KnowledgeBaseError, load_knowledge_base
+
     try:
         load_knowledge_base()
     except KnowledgeBaseError as error:
@@ -106,6 +123,8 @@ def rules_group() -> None:
 @rules_group.command("list")
 def rules_list() -> None:
     """List every rule: id, floor and title."""
+    from .knowledge import load_knowledge_base
+
     kb = load_knowledge_base()
     width = max(len(r.id) for r in kb.rules)
     for rule in kb.rules:
@@ -119,6 +138,7 @@ def rules_show(rule_id: str) -> None:
     """Show one rule in full, with its conditions and citations."""
     from .conditions import describe_condition
     from .explain import cite_text
+    from .knowledge import load_knowledge_base
 
     kb = load_knowledge_base()
     rule = next((r for r in kb.rules if r.id == rule_id), None)
@@ -144,6 +164,7 @@ def rules_show(rule_id: str) -> None:
 def rules_check() -> None:
     """Check the knowledge base: references, citations, quotes, reachability. Exit 1 on problems."""
     from .check import check_knowledge_base
+    from .knowledge import load_knowledge_base
 
     kb = load_knowledge_base()
     problems = check_knowledge_base(kb)
@@ -160,12 +181,3 @@ def rules_check() -> None:
         f"{len(kb.sources)} sources, {quotes} quotes found verbatim; every rule can fire."
     )
 
-
-# Commands in their own modules (imported last: they use the helpers above).
-from .cli_ask import ask_command  # noqa: E402
-from .cli_batch import batch_command  # noqa: E402
-from .cli_report import report_command  # noqa: E402
-
-main.add_command(ask_command)
-main.add_command(batch_command)
-main.add_command(report_command)

@@ -91,9 +91,11 @@ def _output(path: str, force: bool) -> Iterator[IO[bytes]]:
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
 @click.option("--force", is_flag=True, help="Replace OUT if it exists.")
 def batch_command(input_file: str, output: str, input_format: str | None, jobs: int, force: bool) -> None:
-    """Assess every row of IN: JSON Lines (one answers object per line) or CSV (a header of
-    question ids, one person per row). Writes JSON Lines: {"line", "ok": true, "result"} or
-    {"line", "ok": false, "problems"}, in the order of IN.
+    """Assess every row of a JSON Lines or CSV file; write JSON Lines.
+
+    IN is JSON Lines (one answers object per line) or CSV (a header of question ids, one
+    person per row). OUT gets one record per row, in the order of IN: {"line", "ok": true,
+    "result"} or {"line", "ok": false, "problems"}.
 
     Exits 0 when every row was assessed, 1 when some rows had problems (their records say
     which), 2 when the command cannot run at all.

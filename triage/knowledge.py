@@ -153,8 +153,20 @@ def fingerprint(root: Path) -> str:
 
 @cache
 def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
-    """Load and cache the knowledge base (the shipped one unless ``root`` is given)."""
-    return _Loader(root or rules_dir()).load()
+    """Load and cache the knowledge base (the shipped one unless ``root`` is given).
+
+    The shipped one is also cached parsed, on disk, keyed by its sha256 (triage/kb_cache.py).
+    """
+    if root is not None and root != rules_dir():
+        return _Loader(root).load()
+    from .kb_cache import read_cached, write_cached
+
+    root = rules_dir()
+    kb = read_cached(root, fingerprint(root))
+    if kb is None:
+        kb = _Loader(root).load()
+        write_cached(kb)
+    return kb
 
 
 class _Loader:
