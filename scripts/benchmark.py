@@ -148,7 +148,7 @@ def cold(command: list[str], runs: int, env: dict[str, str]) -> float:
 
 
 def section_cold(cases: list[dict[str, Any]], runs: int) -> None:
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "0"}
+    env = dict(os.environ)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "answers.json"
         path.write_text(json.dumps(cases[0]))

@@ -44,7 +44,7 @@ def test_help_imports_no_command_module_nor_the_engine() -> None:
         "from triage.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass"
     )
     assert "triage.cli" in modules
-    assert not {m for m in modules if m.startswith(HEAVY + ("triage.cli_", "triage.knowledge", "tomllib"))} - {
+    assert not {m for m in modules if m.startswith((*HEAVY, "triage.cli_", "triage.knowledge", "tomllib"))} - {
         "triage.cli_lazy"
     }
 

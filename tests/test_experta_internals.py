@@ -37,13 +37,19 @@ PINNED = {
     "BusNode.add": "c7abc83c21932fe0",
     "KnowledgeEngine.reset": "e7d3eec3963bd04b",
     "KnowledgeEngine.run": "39279e7bc3bcee39",
+    # plain_fact (triage/_experta.py) skips Fact.__setitem__'s freeze() of plain values
+    "Fact.__init__": "6e6014a2150c8a40",
+    "Fact.__setitem__": "39daa5f433a91d9b",
+    "freeze": "caf807ee873bae51",
 }
 
 
 def current_functions() -> dict[str, Callable[..., Any]]:
     import experta.engine as experta_engine
+    import experta.fact as fact
     import experta.matchers.rete as rete
     import experta.matchers.rete.nodes as nodes
+    import experta.utils as utils
 
     functions: dict[str, Callable[..., Any]] = dict(_experta.ORIGINALS)
     functions.update(
@@ -56,6 +62,9 @@ def current_functions() -> dict[str, Callable[..., Any]]:
             "BusNode.add": nodes.BusNode.add,
             "KnowledgeEngine.reset": experta_engine.KnowledgeEngine.reset,
             "KnowledgeEngine.run": experta_engine.KnowledgeEngine.run,
+            "Fact.__init__": fact.Fact.__init__,
+            "Fact.__setitem__": fact.Fact.__setitem__,
+            "freeze": utils.freeze.registry[object],
         }
     )
     return functions

@@ -141,11 +141,12 @@ def _feature_check_call(self: Any, data: Any, is_fact: bool = True) -> Any:
 
 
 def _feature_tester_entry(self: Any, token: Any) -> Any:
-    # OneInputNode.activate copies every token on entry; this node changes a token only when
-    # its test binds a name, so it copies only then (below). Nodes downstream copy on entry.
-    if _matcher_debug_on():
+    # OneInputNode.activate + FeatureTesterNode._activate in one call (this runs ~100 times per
+    # case). experta copies every token on entry; this node changes a token only when its test
+    # binds a name, so it copies only then. Nodes downstream copy on entry themselves.
+    if logging.NOTSET < MATCHER.level <= _DEBUG:
         MATCHER.debug("Node <%s> activated with token %r", self, token)
-    return self._activate(token)
+    return _feature_tester_activate(self, token)
 
 
 def _feature_tester_activate(self: Any, token: Any) -> Any:
@@ -170,6 +171,19 @@ def _feature_tester_activate(self: Any, token: Any) -> Any:
         for child in self.children:
             child.callback(token)
     return None
+
+
+_PLAIN = (str, int, float, bool, type(None))  # what experta's freeze() returns unchanged
+
+
+def plain_fact(fact_class: type, values: dict[str, Any]) -> Any:
+    """``fact_class(**values)`` for plain values (text, numbers, yes/no, None) without a
+    singledispatch ``freeze`` per slot, which returns such values unchanged anyway."""
+    if experta.__version__ != PATCHED_VERSION or not all(type(v) in _PLAIN for v in values.values()):
+        return fact_class(**values)
+    fact = fact_class()
+    dict.update(fact, values)  # Fact is a dict; Fact.__setitem__ would only freeze() each value
+    return fact
 
 
 PATCHES: dict[str, tuple[Any, str, Any]] = {

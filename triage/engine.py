@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ._experta import AND, AS, OR, Agenda, Fact, FactList, KnowledgeEngine, P, Strategy, watchers
+from ._experta import AND, AS, OR, Agenda, Fact, FactList, KnowledgeEngine, P, Strategy, plain_fact, watchers
 from ._experta import Rule as ExpertaRule
 from .conditions import Atom
 from .formulas import FORMULAS
@@ -197,7 +197,7 @@ class TriageEngineBase(KnowledgeEngine):
         self._answer_ids = {q: i for i, q in enumerate(ordered)}
         self._concluded: dict[tuple[str, str], int] = {}
         self._firings: list[Firing] = []
-        self.declare(Answers(**{q: answers[q] for q in ordered}))
+        self.declare(plain_fact(Answers, {q: answers[q] for q in ordered}))
         self.run()
         return EngineRun(dict(self._records), tuple(self._firings))
 
