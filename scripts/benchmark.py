@@ -20,6 +20,7 @@ import dataclasses
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -172,9 +173,10 @@ def section_batch(kb: KnowledgeBase, rows: int) -> None:
         src = Path(tmp) / "in.jsonl"
         src.write_text("".join(json.dumps(a) + "\n" for a in sets))
         print(f"\n## `triage batch` ({rows} rows of random answers, JSONL in and out)\n")
-        print("| jobs | wall | assessments/s |\n|---|---|---|")
+        print("| jobs | wall | assessments/s | CPU s (all processes) | assessments per CPU s |\n|---|---|---|---|---|")
         for jobs in (1, 2):
             out = Path(tmp) / f"out{jobs}.jsonl"
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             t0 = time.perf_counter()
             subprocess.run(
                 [str(BIN / "triage"), "batch", str(src), "-o", str(out), "--jobs", str(jobs)],
@@ -182,7 +184,9 @@ def section_batch(kb: KnowledgeBase, rows: int) -> None:
                 capture_output=True,
             )
             wall = time.perf_counter() - t0
-            print(f"| {jobs} | {wall:.2f} s | {rows / wall:.0f} |")
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+            print(f"| {jobs} | {wall:.2f} s | {rows / wall:.0f} | {cpu:.2f} s | {rows / cpu:.0f} |")
 
 
 def main() -> None:

@@ -128,6 +128,6 @@ def test_streams_with_bounded_read_ahead(jobs: int) -> None:
 
     results = cli_batch._results(read_rows(endless(), "jsonl", KB), jobs, KB)
     first = next(results)
-    assert len(first) == cli_batch.CHUNK
+    assert first[1] == cli_batch.CHUNK and first[0].count(b"\n") == cli_batch.CHUNK
     assert read <= cli_batch.CHUNK * (jobs * cli_batch.AHEAD + 1) + 1
     results.close()

@@ -16,6 +16,7 @@ or lower, so firing order cannot change the outcome.
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -233,6 +234,16 @@ class TriageEngineBase(KnowledgeEngine):
         self.declare(fact)
 
 
+# experta calls inspect.signature on a rule's function each time it copies the rule (about
+# ten times per rule while building the network); a ready __signature__ answers at once.
+_RHS_SIGNATURE = inspect.Signature(
+    [
+        inspect.Parameter("engine", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+        inspect.Parameter("bound", inspect.Parameter.VAR_KEYWORD),
+    ]
+)
+
+
 def _rhs(rule: Rule, groups: tuple[tuple[Atom, ...], ...]) -> Callable[..., None]:
     def fire(engine: TriageEngineBase, **bound: Fact) -> None:
         # The bound names say which alternative matched: g<index>_...
@@ -240,6 +251,7 @@ def _rhs(rule: Rule, groups: tuple[tuple[Atom, ...], ...]) -> Callable[..., None
         engine.record(rule, groups[index], bound)
 
     fire.__name__ = f"rule_{rule.id}"
+    fire.__signature__ = _RHS_SIGNATURE  # type: ignore[attr-defined]
     return fire
 
 

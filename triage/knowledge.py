@@ -7,7 +7,6 @@ Loading only checks shape (types, ids, known keys); `triage rules check` checks 
 from __future__ import annotations
 
 import hashlib
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -175,6 +174,8 @@ class _Loader:
         self.problems: list[str] = []
 
     def load(self) -> KnowledgeBase:
+        import tomllib  # only when parsing: a cached knowledge base needs no TOML
+
         tables: dict[str, list[tuple[str, dict[str, Any]]]] = {}
         meta: dict[str, Any] = {}
         for path in sorted(self.root.glob("*.toml")):
