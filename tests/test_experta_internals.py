@@ -37,6 +37,7 @@ PINNED = {
     "BusNode.add": "c7abc83c21932fe0",
     "KnowledgeEngine.reset": "e7d3eec3963bd04b",
     "KnowledgeEngine.run": "39279e7bc3bcee39",
+    "KnowledgeEngine.__declare": "95990fea48314ed4",  # TriageEngineBase.start declares the answers as it does
     # plain_fact (triage/_experta.py) skips Fact.__setitem__'s freeze() of plain values
     "Fact.__init__": "6e6014a2150c8a40",
     "Fact.__setitem__": "39daa5f433a91d9b",
@@ -62,6 +63,7 @@ def current_functions() -> dict[str, Callable[..., Any]]:
             "BusNode.add": nodes.BusNode.add,
             "KnowledgeEngine.reset": experta_engine.KnowledgeEngine.reset,
             "KnowledgeEngine.run": experta_engine.KnowledgeEngine.run,
+            "KnowledgeEngine.__declare": experta_engine.KnowledgeEngine._KnowledgeEngine__declare,
             "Fact.__init__": fact.Fact.__init__,
             "Fact.__setitem__": fact.Fact.__setitem__,
             "freeze": utils.freeze.registry[object],

@@ -154,6 +154,7 @@ class TriageEngineBase(KnowledgeEngine):
     def __init__(self) -> None:
         super().__init__()
         self._deffacts = self.get_deffacts()  # experta looks them up with inspect at every reset
+        self._order = {q: i for i, q in enumerate(self.question_order)}
 
     def reset(self, **kwargs: Any) -> None:
         """experta's reset, with the deffacts found once (they take no arguments here)."""
@@ -192,13 +193,16 @@ class TriageEngineBase(KnowledgeEngine):
     def start(self, answers: Mapping[str, Any]) -> EngineRun:
         self.reset()
         # Answers are records 0..n-1 in question order, so the trace does not depend on dict order.
-        order = {q: i for i, q in enumerate(self.question_order)}
+        order = self._order
         ordered = sorted(answers, key=lambda q: (order.get(q, len(order)), q))
         self._records = {i: FactRecord("answer", q, answers[q]) for i, q in enumerate(ordered)}
         self._answer_ids = {q: i for i, q in enumerate(ordered)}
         self._concluded: dict[tuple[str, str], int] = {}
         self._firings: list[Firing] = []
-        self.declare(plain_fact(Answers, {q: answers[q] for q in ordered}))
+        # KnowledgeEngine.declare, less its checks for patterns and "__" among the values and
+        # keys: these are validated answers to questions with plain ids.
+        self.facts.declare(plain_fact(Answers, {q: answers[q] for q in ordered}))
+        self.strategy.update_agenda(self.agenda, *self.get_activations())
         self.run()
         return EngineRun(dict(self._records), tuple(self._firings))
 
