@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
+
+from triage.paths import KB_ENV
 
 _COMMON = {
     "deadline": None,
@@ -31,3 +34,13 @@ if "TRIAGE_CACHE_DIR" not in os.environ:
     import tempfile
 
     os.environ["TRIAGE_CACHE_DIR"] = tempfile.mkdtemp(prefix="triage-test-cache-")
+
+@pytest.fixture(autouse=True)
+def _restore_triage_kb():
+    """`triage --kb DIR` sets TRIAGE_KB in the process (so that workers inherit it); undo that per test."""
+    before = os.environ.get(KB_ENV)
+    yield
+    if before is None:
+        os.environ.pop(KB_ENV, None)
+    else:
+        os.environ[KB_ENV] = before

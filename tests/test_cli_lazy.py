@@ -7,10 +7,11 @@ import json
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 from helpers import base_answers
 
-from triage.cli import LAZY_COMMANDS, main
+from triage.cli import LAZY_COMMANDS, LAZY_RULES_COMMANDS, main, rules_group
 
 HEAVY = ("experta", "triage.engine", "triage.questionnaire", "triage.cli_ask", "triage.report", "difflib")
 
@@ -22,21 +23,26 @@ def imported_after(code: str) -> set[str]:
     return set(result.stdout.splitlines()[-1].split())
 
 
-def test_help_lists_each_lazy_command_with_its_own_help() -> None:
-    lazy_help = CliRunner().invoke(main, ["--help"]).output
-    for name, lazy in LAZY_COMMANDS.items():
+@pytest.mark.parametrize(("group", "lazy_commands", "args"), [
+    (main, LAZY_COMMANDS, ["--help"]),
+    (rules_group, LAZY_RULES_COMMANDS, ["rules", "--help"]),
+])  # fmt: skip
+def test_help_lists_each_lazy_command_with_its_own_help(group, lazy_commands, args) -> None:
+    for name, lazy in lazy_commands.items():
         command = lazy.load()
         assert command.name == name
         assert lazy.summary == command.help.split("\n\n")[0].strip()
+    group.commands = {k: v for k, v in group.commands.items() if k not in lazy_commands}  # as in a fresh process
+    lazy_help = CliRunner().invoke(main, args).output
     try:
-        for name, lazy in LAZY_COMMANDS.items():
-            main.add_command(lazy.load(), name)  # the same group with every command imported
-        eager_help = CliRunner().invoke(main, ["--help"]).output
+        for name, lazy in lazy_commands.items():
+            group.add_command(lazy.load(), name)  # the same group with every command imported
+        eager_help = CliRunner().invoke(main, args).output
     finally:
-        for name in LAZY_COMMANDS:
-            main.commands.pop(name, None)
+        for name in lazy_commands:
+            group.commands.pop(name, None)
     assert lazy_help == eager_help
-    assert all(f"  {name} " in lazy_help for name in LAZY_COMMANDS)
+    assert all(f"  {name} " in lazy_help for name in lazy_commands)
 
 
 def test_help_imports_no_command_module_nor_the_engine() -> None:

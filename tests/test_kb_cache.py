@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from triage import kb_cache
-from triage.knowledge import _Loader, fingerprint, load_knowledge_base
+from triage.knowledge import _load, _Loader, fingerprint, load_knowledge_base
 from triage.paths import rules_dir
 
 ROOT = rules_dir()
@@ -20,9 +20,9 @@ FRESH = _Loader(ROOT).load()
 @pytest.fixture
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("TRIAGE_CACHE_DIR", str(tmp_path))
-    load_knowledge_base.cache_clear()
+    _load.cache_clear()
     yield tmp_path / f"kb-{SHA}.json"
-    load_knowledge_base.cache_clear()
+    _load.cache_clear()
 
 
 def test_round_trip_gives_the_same_knowledge_base(cache: Path) -> None:
@@ -63,7 +63,7 @@ def test_a_corrupt_or_foreign_cache_is_ignored(cache: Path, what: str, edit) -> 
     load_knowledge_base()
     _rewrite(cache, edit)
     assert kb_cache.read_cached(ROOT, SHA) is None, what
-    load_knowledge_base.cache_clear()
+    _load.cache_clear()
     assert load_knowledge_base() == FRESH  # parsed again, and the cache rewritten
     assert kb_cache.read_cached(ROOT, SHA) == FRESH
 
@@ -99,11 +99,11 @@ def test_an_unwritable_cache_folder_is_not_an_error(tmp_path: Path, monkeypatch:
     blocker = tmp_path / "file"
     blocker.write_text("")
     monkeypatch.setenv("TRIAGE_CACHE_DIR", str(blocker / "sub"))  # a folder inside a file
-    load_knowledge_base.cache_clear()
+    _load.cache_clear()
     try:
         assert load_knowledge_base() == FRESH
     finally:
-        load_knowledge_base.cache_clear()
+        _load.cache_clear()
 
 
 def test_a_knowledge_base_elsewhere_is_never_cached(cache: Path, tmp_path: Path) -> None:

@@ -27,17 +27,18 @@ import os
 from pathlib import Path
 from typing import Any
 
+from .changelog import ChangeEntry
 from .conditions import Atom
 from .knowledge import Advice, Citation, Disposition, KnowledgeBase, Question, Rule, Source
 
 FORMAT = 1
 TYPES: dict[str, type] = {
-    t.__name__: t for t in (Atom, Advice, Citation, Disposition, KnowledgeBase, Question, Rule, Source)
+    t.__name__: t for t in (Atom, Advice, ChangeEntry, Citation, Disposition, KnowledgeBase, Question, Rule, Source)
 }
 _FIELDS = {name: frozenset(f.name for f in dataclasses.fields(t)) for name, t in TYPES.items()}  # type: ignore[arg-type]
 _INDEXES = frozenset({"question_by_id", "disposition_by_id"})  # rebuilt from the tuples, not stored
 _FIELDS["KnowledgeBase"] -= _INDEXES
-_LOADER_MODULES = ("knowledge.py", "conditions.py", "kb_cache.py")
+_LOADER_MODULES = ("knowledge.py", "conditions.py", "changelog.py", "kb_cache.py")
 
 
 def cache_dir() -> Path | None:
