@@ -31,7 +31,7 @@ def test_help_lists_each_lazy_command_with_its_own_help(group, lazy_commands, ar
     for name, lazy in lazy_commands.items():
         command = lazy.load()
         assert command.name == name
-        assert lazy.summary == command.help.split("\n\n")[0].strip()
+        assert lazy.summary == command.get_short_help_str(limit=1_000)
     group.commands = {k: v for k, v in group.commands.items() if k not in lazy_commands}  # as in a fresh process
     lazy_help = CliRunner().invoke(main, args).output
     try:

@@ -16,7 +16,7 @@ from .cli_lazy import LazyCommand, LazyGroup
 from .paths import KB_ENV
 
 # Commands in modules of their own, imported only when run (triage/cli_lazy.py): name ->
-# "module:command" and the first paragraph of the command's help, for `triage --help`.
+# "module:command" and the command's one-line summary, for `triage --help`.
 LAZY_COMMANDS = {
     "ask": LazyCommand("triage.cli_ask:ask_command", "Answer the questions one at a time, then see what to do."),
     "batch": LazyCommand(
@@ -25,7 +25,7 @@ LAZY_COMMANDS = {
     "cases": LazyCommand("triage.cli_cases:cases_group", "Patient-case corpora: run them, or record a new case."),
     "report": LazyCommand(
         "triage.cli_report:report_command",
-        "Write the printable report for an answers file: what to do, why, and when to get help.",
+        "Write the printable report (HTML; PDF with the pdf extra).",
     ),
 }
 LAZY_RULES_COMMANDS = {

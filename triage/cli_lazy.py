@@ -2,9 +2,9 @@
 
 `triage --help` used to import every command module, and with them the questionnaire, the
 report and the experta engine, to print one line per command. Here each lazy command is
-named with its module and the first paragraph of its help; the module is imported when the
-command runs or its own --help is asked for. tests/test_cli_lazy.py checks that the help
-listed here is the command's own and that `triage --help` imports none of them.
+named with its module and its one-line summary (what click lists for it); the module is
+imported when the command runs or its own --help is asked for. tests/test_cli_lazy.py checks
+that the summary listed here is the command's own and that `triage --help` imports none of them.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import click
 class LazyCommand:
     def __init__(self, target: str, summary: str) -> None:
         self.target = target  # "module:attribute"
-        self.summary = summary  # the first paragraph of the command's help
+        self.summary = summary  # the command's get_short_help_str(limit=1_000): listed whole
 
     def load(self) -> click.Command:
         module, attribute = self.target.split(":")
@@ -40,19 +40,16 @@ class LazyGroup(click.Group):
         return super().get_command(ctx, cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        """click's own listing, with a lazy command's stored summary instead of importing it."""
-        names = self.list_commands(ctx)
-        if not names:
-            return
-        limit = formatter.width - 6 - max(len(name) for name in names)
+        """The command list, each summary whole (wrapped, as triage lists its commands), a lazy
+        command's from its stored summary instead of importing it."""
         rows = []
-        for name in names:
+        for name in self.list_commands(ctx):
             if name in self.commands:
                 command = self.commands[name]
                 if not command.hidden:
-                    rows.append((name, command.get_short_help_str(limit)))
+                    rows.append((name, command.get_short_help_str(limit=1_000)))
             else:
-                # a stand-in command with the same help: click shortens it the same way
-                rows.append((name, click.Command(name, help=self.lazy[name].summary).get_short_help_str(limit)))
-        with formatter.section("Commands"):
-            formatter.write_dl(rows)
+                rows.append((name, self.lazy[name].summary))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
