@@ -7,7 +7,6 @@ sees answers to questions that were asked.
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
 from collections.abc import Mapping
@@ -134,6 +133,8 @@ def validate(raw: Any, kb: KnowledgeBase, *, partial: bool = False) -> ValidAnsw
     known = kb.question_by_id
     for key in raw:
         if key not in known:
+            import difflib  # only for the "did you mean" hint
+
             close = difflib.get_close_matches(str(key), known, n=1)
             hint = f" (did you mean {close[0]}?)" if close else ""
             problems.append(f"{key}: unknown question{hint}")

@@ -10,16 +10,41 @@ from pathlib import Path
 
 import click
 
-from .cli_common import assess_file, color_enabled, fail, invoked_as, terminal_width
-from .knowledge import KnowledgeBaseError, load_knowledge_base
+from .cli_common import assess_file, color_enabled, fail, invoked_as, read_answers, terminal_width  # noqa: F401
+from .cli_lazy import LazyCommand, LazyGroup
 from .paths import KB_ENV
 
+# Commands in modules of their own, imported only when run (triage/cli_lazy.py): name ->
+# "module:command" and the command's one-line summary, for `triage --help`.
+LAZY_COMMANDS = {
+    "ask": LazyCommand("triage.cli_ask:ask_command", "Answer the questions one at a time, then see what to do."),
+    "batch": LazyCommand(
+        "triage.cli_batch:batch_command", "Assess every row of a JSON Lines or CSV file; write JSON Lines."
+    ),
+    "cases": LazyCommand("triage.cli_cases:cases_group", "Patient-case corpora: run them, or record a new case."),
+    "report": LazyCommand(
+        "triage.cli_report:report_command",
+        "Write the printable report (HTML; PDF with the pdf extra).",
+    ),
+    "schema": LazyCommand("triage.cli_web:schema_command", "Print the JSON Schema of an answers file."),
+    "serve": LazyCommand(
+        "triage.cli_web:serve_command", "Serve the questionnaire and the JSON API (needs the web extra)."
+    ),
+}
+LAZY_RULES_COMMANDS = {
+    "diff": LazyCommand(
+        "triage.cli_governance:diff_command",
+        "What changes from OLD to NEW (knowledge-base folders or git refs): cases and rules.",
+    ),
+}
 
 def print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     """--version: the program and the knowledge base (version and sha256), which fix the result."""
     if not value or ctx.resilient_parsing:
         return
     from importlib.metadata import version
+
+    from .knowledge import KnowledgeBaseError, load_knowledge_base
 
     try:
         kb = load_knowledge_base()
@@ -36,6 +61,8 @@ def _use_kb(ctx: click.Context, param: click.Parameter, value: Path | None) -> N
         return
     os.environ[KB_ENV] = str(value.resolve())
     if ctx.parent is not None:  # on a command: the group has loaded the default already
+        from .knowledge import KnowledgeBaseError, load_knowledge_base
+
         try:
             load_knowledge_base()
         except KnowledgeBaseError as error:
@@ -79,7 +106,11 @@ class KbGroup(click.Group):
         return command
 
 
-@click.group(cls=KbGroup, context_settings={"help_option_names": ["-h", "--help"]})
+class LazyKbGroup(LazyGroup, KbGroup):
+    """Commands imported when run (LazyGroup), each given --kb (KbGroup)."""
+
+
+@click.group(cls=LazyKbGroup, lazy=LAZY_COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--version",
     is_flag=True,
@@ -93,6 +124,8 @@ def main() -> None:
 
     Not a diagnosis. In an emergency call your emergency number.
     """
+    from .knowledge import KnowledgeBaseError, load_knowledge_base
+
     try:
         load_knowledge_base()
     except KnowledgeBaseError as error:
@@ -144,6 +177,8 @@ def rules_group() -> None:
 @rules_group.command("list")
 def rules_list() -> None:
     """List every rule: id, floor and title."""
+    from .knowledge import load_knowledge_base
+
     kb = load_knowledge_base()
     width = max(len(r.id) for r in kb.rules)
     for rule in kb.rules:
@@ -159,6 +194,7 @@ def rules_show(rule_id: str) -> None:
     """Show one rule in full, with its conditions and citations."""
     from .conditions import describe_condition
     from .explain import cite_text
+    from .knowledge import load_knowledge_base
 
     kb = load_knowledge_base()
     rule = next((r for r in (*kb.rules, *kb.retired_rules) if r.id == rule_id), None)
@@ -189,6 +225,7 @@ def rules_check(release: bool) -> None:
     Exit 1 on problems. See docs/changing-rules.md.
     """
     from .check import check_knowledge_base
+    from .knowledge import load_knowledge_base
 
     kb = load_knowledge_base()
     problems = check_knowledge_base(kb, release=release)
@@ -208,17 +245,4 @@ def rules_check(release: bool) -> None:
     )
 
 
-# Commands in their own modules (imported last: they use the helpers above).
-from .cli_ask import ask_command  # noqa: E402
-from .cli_cases import cases_group  # noqa: E402
-from .cli_governance import diff_command  # noqa: E402
-from .cli_report import report_command  # noqa: E402
-
-main.add_command(ask_command)
-main.add_command(report_command)
-main.add_command(cases_group)
-rules_group.add_command(diff_command)
-from .cli_web import schema_command, serve_command  # noqa: E402
-
-main.add_command(serve_command)
-main.add_command(schema_command)
+rules_group.lazy.update(LAZY_RULES_COMMANDS)

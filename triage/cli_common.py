@@ -16,8 +16,6 @@ from typing import Any, NoReturn
 
 import click
 
-from .answers import AnswersError, parse_json, unwrap_case
-
 
 def invoked_as() -> str:
     """The command as the person started it, for the commands we suggest: `triage` when that is
@@ -54,6 +52,8 @@ def fail(problems: list[str], heading: str) -> NoReturn:
 
 def read_answers(source: str) -> Any:
     """Read and parse an answers file ('-' is standard input); exit 2 with the reason if unreadable."""
+    from .answers import AnswersError, parse_json, unwrap_case
+
     try:
         text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -67,6 +67,7 @@ def read_answers(source: str) -> Any:
 
 
 def assess_file(source: str) -> Any:
+    from .answers import AnswersError
     from .assessment import assess
 
     raw = read_answers(source)

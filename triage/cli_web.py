@@ -12,7 +12,7 @@ WEB_HINT = (
 )
 
 
-@click.command("schema")
+@click.command("schema", short_help="Print the JSON Schema of an answers file.")
 def schema_command() -> None:
     """Print the JSON Schema of an answers file, generated from the questions."""
     from .knowledge import load_knowledge_base
@@ -21,7 +21,7 @@ def schema_command() -> None:
     click.echo(json.dumps(answers_schema(load_knowledge_base()), indent=2, ensure_ascii=False))
 
 
-@click.command("serve")
+@click.command("serve", short_help="Serve the questionnaire and the JSON API (needs the web extra).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="The port.")
 @click.option(

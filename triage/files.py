@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes, *, overwrite: bool = True, private: bool = False) -> None:
@@ -15,11 +17,19 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, overwrite: bool =
     otherwise the file gets the usual mode for the umask. Without ``overwrite`` an existing
     file is never replaced, even one that appeared a moment ago: FileExistsError.
     """
+    with open_atomic(path, overwrite=overwrite, private=private) as handle:
+        handle.write(data)
+
+
+@contextlib.contextmanager
+def open_atomic(path: str | os.PathLike[str], *, overwrite: bool = True, private: bool = False) -> Iterator[IO[bytes]]:
+    """``write_atomic`` for a file written bit by bit (a batch's output): the file appears,
+    whole, when the block ends without an exception; otherwise nothing is left behind."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         if not private:
