@@ -1,6 +1,7 @@
 """The layout: the web layer and the CLI are siblings over the library.
 
-Read from the source (imports at any depth, including inside functions): no library module
+Read from the source (imports at any depth, including inside functions, and the modules that
+lazy commands name): no library module
 imports a front end, the web does not import the CLI (nor the CLI the web, except the one
 lazy import in `triage serve`), and no front-end module is part of an import circle.
 """
@@ -36,6 +37,10 @@ def imports(path: Path) -> set[str]:
                 found.add(target)
                 for alias in node.names:  # `from . import x` may name a module
                     found.add(f"{target}.{alias.name}")
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            # a lazy command names its module in a string: "triage.cli_ask:ask_command"
+            if node.value.startswith("triage.") and ":" in node.value:
+                found.add(node.value.split(":", 1)[0])
         elif isinstance(node, ast.Import):
             found |= {a.name for a in node.names if a.name.startswith("triage")}
     modules = {module_name(p) for p in PACKAGE.rglob("*.py")}
