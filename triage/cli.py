@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import os
 import sys
-from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
-from .answers import AnswersError, parse_json, unwrap_case
+from .answers import AnswersError, bounded, parse_json, unwrap_case
 from .knowledge import KnowledgeBaseError, load_knowledge_base
 
 DISCLAIMER = (
@@ -26,19 +25,19 @@ def color_enabled() -> bool | None:
 
 def fail(problems: list[str], heading: str) -> NoReturn:
     click.echo(f"triage: {heading}", err=True)
-    for problem in problems:
+    for problem in bounded(problems):
         click.echo(f"  - {problem}", err=True)
     sys.exit(2)
 
 
 def read_answers(source: str) -> Any:
     """Read and parse an answers file ('-' is standard input); exit 2 with the reason if unreadable."""
+    from .reading import InputError, read_text
+
     try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        fail([f"{source}: no such file"], "cannot read the answers")
-    except (OSError, UnicodeDecodeError) as error:
-        fail([f"{source}: {error}"], "cannot read the answers")
+        text = read_text(source, sys.stdin.buffer)
+    except InputError as error:
+        fail(error.problems, "cannot read the answers:")
     try:
         return unwrap_case(parse_json(text))
     except AnswersError as error:

@@ -39,6 +39,12 @@ class ClickConsole:
 
     def __init__(self, color: bool | None):
         self.color = color
+        # A byte that is not UTF-8 (a terminal in another encoding) must not crash the
+        # questionnaire: it is read as a lone surrogate, which the answer check rejects, so
+        # the question is asked again.
+        reconfigure = getattr(sys.stdin, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="surrogateescape")
 
     def show(self, text: str = "") -> None:
         click.echo(text, color=self.color)

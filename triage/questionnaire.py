@@ -69,6 +69,7 @@ from .assessment import Assessment, assess
 from .conditions import condition_holds
 from .files import write_atomic
 from .knowledge import KnowledgeBase, Question
+from .reading import InputError, read_text
 
 DEFAULT_ANSWERS_FILE = "triage-answers.json"
 PROGRESS_SUFFIX = ".progress"
@@ -168,7 +169,8 @@ def parse_reply(question: Question, text: str) -> Reply:
     if problem:
         if kind in ("integer", "number"):
             return Reply("invalid", message=f"Please type {_number_words(question)}.")
-        return Reply("invalid", message=_without_id(question, problem).capitalize() + ".")
+        message = _without_id(question, problem)
+        return Reply("invalid", message=message[:1].upper() + message[1:] + ".")
     return Reply("answer", value)
 
 
@@ -432,12 +434,12 @@ class AnswersStore:
     def load(self, kb: KnowledgeBase) -> tuple[Progress, list[str]]:
         """Read a saved questionnaire. Raises AnswersError (unreadable or invalid answers) and
         returns the progress and any warnings."""
+        if not self.path.exists():
+            raise AnswersError([f"{self.path}: no saved answers here"])
         try:
-            text = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise AnswersError([f"{self.path}: no saved answers here"]) from None
-        except (OSError, UnicodeDecodeError) as error:
-            raise AnswersError([f"{self.path}: {error}"]) from None
+            text = read_text(self.path)
+        except InputError as error:
+            raise AnswersError(error.problems) from None
         progress, warnings = progress_from_answers(kb, unwrap_case(parse_json(text)))
         sidecar, problem = self._read_sidecar()
         if problem:
@@ -446,7 +448,7 @@ class AnswersStore:
         asked_now = {q.id for q in kb.questions if condition_holds(q.asked_when, answered)}
         skipped = {
             qid
-            for qid in sidecar.get("skipped", [])
+            for qid in sidecar["skipped"]
             if isinstance(qid, str)
             and qid in kb.question_by_id
             and not kb.question_by_id[qid].required
@@ -454,7 +456,7 @@ class AnswersStore:
             and qid in asked_now
         }
         history: list[str] = []
-        for qid in sidecar.get("history", []):
+        for qid in sidecar["history"]:
             if isinstance(qid, str) and (qid in answered or qid in skipped) and qid not in history:
                 history.append(qid)
         progress.skipped, progress.history = skipped, history
@@ -463,15 +465,19 @@ class AnswersStore:
         return progress, warnings
 
     def _read_sidecar(self) -> tuple[dict[str, Any], str | None]:
+        """The progress file, or an empty one (with a warning) if it is missing or damaged:
+        a damaged one only means skipped questions are asked again."""
+        empty: dict[str, Any] = {"history": [], "skipped": []}
+        if not self.progress_path.exists():
+            return empty, None
         try:
-            data = json.loads(self.progress_path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}, None
-        except (OSError, UnicodeDecodeError, ValueError):
-            return {}, f"{self.progress_path} could not be read; questions you skipped will be asked again"
-        if not isinstance(data, dict) or data.get("format") != PROGRESS_FORMAT:
-            return {}, f"{self.progress_path} is not a progress file; questions you skipped will be asked again"
-        return data, None
+            data = json.loads(read_text(self.progress_path))
+        except (InputError, ValueError, RecursionError):
+            return empty, f"{self.progress_path} could not be read; questions you skipped will be asked again"
+        lists = isinstance(data, dict) and all(isinstance(data.get(k, []), list) for k in ("history", "skipped"))
+        if not lists or data.get("format") != PROGRESS_FORMAT:
+            return empty, f"{self.progress_path} is not a progress file; questions you skipped will be asked again"
+        return {**empty, **data}, None
 
 
 def progress_from_answers(kb: KnowledgeBase, raw: Any) -> tuple[Progress, list[str]]:
