@@ -13,6 +13,7 @@ import click
 
 from .answers import AnswersError
 from .cli_report import check_report_options, report_options
+from .files import Locked, free_path
 from .knowledge import load_knowledge_base
 from .questionnaire import (
     DEFAULT_ANSWERS_FILE,
@@ -80,8 +81,10 @@ def finish(outcome: Outcome, store: AnswersStore, color: bool | None, report: Re
     elif outcome.status == "stopped-early":
         # The answers file is incomplete on purpose, so `triage report` would refuse it: write the
         # report now, named after the answers file, to show whoever sees the person.
-        html_path = str(store.path.with_suffix(".html"))
-        write_report_files(outcome.assessment, html_path, None, True, report.now, "A report to show whoever sees you:")
+        # Never over a file already there (the person's own notes.html, or the answers file
+        # itself with -a answers.html): the first free name, answers-2.html and so on.
+        html_path = str(free_path(store.path.with_suffix(".html")))
+        write_report_files(outcome.assessment, html_path, None, False, report.now, "A report to show whoever sees you:")
     else:
         click.echo(f"For a printable report: triage report {shlex.quote(str(store.path))} -o report.html")
 
@@ -150,6 +153,7 @@ def ask_command(
             ["--answers - (standard input) only works with --no-input: the questions are read from there"], "bad option"
         )
 
+    _lock_or_fail(store, fail)
     warnings: list[str] = []
     if resume:
         if not store.exists():
@@ -208,6 +212,22 @@ def ask_command(
         console.show(wrap(TOO_YOUNG))
         sys.exit(EXIT_BAD_INPUT)
     finish(outcome, store, color, report)
+
+
+def _lock_or_fail(store: AnswersStore, fail) -> None:
+    try:
+        store.lock()
+    except Locked:
+        fail(
+            [
+                f"{store.path} is in use by another `triage ask` (answering twice at once would lose answers).",
+                "Finish or stop that one first, or choose another file with -a FILE.",
+            ],
+            "the answers file is in use:",
+        )
+    except OSError as error:
+        fail([f"{store.path}: {error.strerror or error}"], "cannot save the answers:")
+    click.get_current_context().call_on_close(store.unlock)
 
 
 def _save_or_fail(store: AnswersStore, kb, progress: Progress, fail) -> None:

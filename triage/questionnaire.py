@@ -67,7 +67,7 @@ from typing import Any, Protocol
 from .answers import AnswersError, check_value, parse_json, unwrap_case, validate
 from .assessment import Assessment, assess
 from .conditions import condition_holds
-from .files import write_atomic
+from .files import FileLock, remove_stale_temporaries, write_atomic
 from .knowledge import KnowledgeBase, Question
 from .reading import InputError, read_text
 
@@ -401,7 +401,7 @@ class Flow:
 
 def atomic_write(path: Path, text: str) -> None:
     """Write a whole file or nothing, readable by its owner only (answers are health data)."""
-    write_atomic(path, text.encode("utf-8"), private=True)
+    write_atomic(path, text.encode("utf-8"))
 
 
 class AnswersStore:
@@ -410,6 +410,19 @@ class AnswersStore:
     def __init__(self, path: Path | str):
         self.path = Path(path)
         self.progress_path = self.path.with_name(self.path.name + PROGRESS_SUFFIX)
+        self._lock = FileLock(self.path.with_name(f".{self.path.name}.lock"))
+
+    def lock(self) -> None:
+        """Take this answers file for this process (an advisory lock, released by ``unlock`` or
+        when the process ends), then remove temporary files a killed writer left behind.
+        Raises Locked if another process has it (two writers would lose each other's
+        answers), OSError if the lock file cannot be made."""
+        self._lock.acquire()
+        for path in (self.path, self.progress_path):
+            remove_stale_temporaries(path)
+
+    def unlock(self) -> None:
+        self._lock.release()
 
     def exists(self) -> bool:
         return self.path.exists()
