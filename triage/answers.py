@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import json
 import math
+import re
 import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -33,10 +34,14 @@ class AnswersError(ValueError):
 
 
 def bounded(problems: list[str]) -> list[str]:
-    """At most MAX_PROBLEMS problems, then "and N more problems"."""
-    if len(problems) <= MAX_PROBLEMS:
+    """At most MAX_PROBLEMS problems, then "and N more problems". Bounding twice changes nothing."""
+    if len(problems) <= MAX_PROBLEMS or (len(problems) == MAX_PROBLEMS + 1 and _COUNTED.fullmatch(problems[-1])):
         return problems
-    return [*problems[:MAX_PROBLEMS], f"and {len(problems) - MAX_PROBLEMS:,} more problems"]
+    rest = len(problems) - MAX_PROBLEMS
+    return [*problems[:MAX_PROBLEMS], f"and {rest:,} more problem{'s' if rest > 1 else ''}"]
+
+
+_COUNTED = re.compile(r"and [\d,]+ more problems?")
 
 
 @dataclass(frozen=True)
