@@ -100,8 +100,18 @@ def shown(value: Any, limit: int = MAX_SHOWN) -> str:
         text = json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError, RecursionError):  # not JSON (bytes, a set...), a huge int, deep nesting
         text = _python_value(value)
-    text = "".join(c if c.isprintable() else _escaped(c) for c in text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    pieces: list[str] = []
+    length = 0
+    for char in text:  # escape only as much as is shown: a value can be megabytes long
+        pieces.append(char if char.isprintable() else _escaped(char))
+        length += len(pieces[-1])
+        if length > limit:
+            break
+    else:
+        return "".join(pieces)
+    while length > limit - 1:  # room for the ellipsis, never cutting one of our escapes
+        length -= len(pieces.pop())
+    return "".join(pieces) + "…"
 
 
 def _escaped(char: str) -> str:
@@ -160,12 +170,12 @@ def check_value(question: Question, value: Any) -> tuple[Any, str | None]:
     if kind == "string":
         if not isinstance(value, str):
             return None, f"{qid}: expected text, got {shown(value)}"
-        if any("\ud800" <= c <= "\udfff" for c in value):
-            return None, f"{qid}: {shown(value)} holds a character that is not valid text (a lone surrogate)"
         if question.min_length is not None and len(value) < question.min_length:
             return None, f"{qid}: must be at least {question.min_length} character(s) long"
         if question.max_length is not None and len(value) > question.max_length:
             return None, f"{qid}: is {len(value)} characters long; the maximum is {question.max_length}"
+        if any("\ud800" <= c <= "\udfff" for c in value):
+            return None, f"{qid}: {shown(value)} holds a character that is not valid text (a lone surrogate)"
         return value, None
     return None, f"{qid}: unknown question type {kind!r}"
 
