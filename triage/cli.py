@@ -35,7 +35,7 @@ def read_answers(source: str) -> Any:
     from .reading import InputError, read_text
 
     try:
-        text = read_text(source, sys.stdin.buffer)
+        text = read_text(source, getattr(sys.stdin, "buffer", None))
     except InputError as error:
         fail(error.problems, "cannot read the answers:")
     try:
