@@ -13,7 +13,9 @@ import fcntl
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 
 class NotARegularFile(OSError):
@@ -28,12 +30,20 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, overwrite: bool =
     even one that appeared a moment ago: FileExistsError. With it, only a regular file or a
     symlink is replaced (the symlink itself, not its target): NotARegularFile otherwise.
     """
+    with open_atomic(path, overwrite=overwrite, private=private) as handle:
+        handle.write(data)
+
+
+@contextlib.contextmanager
+def open_atomic(path: str | os.PathLike[str], *, overwrite: bool = True, private: bool = False) -> Iterator[IO[bytes]]:
+    """``write_atomic`` for a file written bit by bit (a batch's output): the file appears,
+    whole, when the block ends without an exception; otherwise nothing is left behind."""
     path = Path(path)
     refuse_special(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         if not private:
