@@ -44,8 +44,10 @@ def color_enabled() -> bool | None:
 
 
 def fail(problems: list[str], heading: str) -> NoReturn:
+    from .answers import bounded  # at most 50 problems listed, whatever the input
+
     click.echo(f"triage: {heading}", err=True)
-    for problem in problems:
+    for problem in bounded(problems):
         click.echo(f"  - {problem}", err=True)
     sys.exit(2)
 
@@ -53,13 +55,12 @@ def fail(problems: list[str], heading: str) -> NoReturn:
 def read_answers(source: str) -> Any:
     """Read and parse an answers file ('-' is standard input); exit 2 with the reason if unreadable."""
     from .answers import AnswersError, parse_json, unwrap_case
+    from .reading import InputError, read_text
 
     try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        fail([f"{source}: no such file"], "cannot read the answers")
-    except (OSError, UnicodeDecodeError) as error:
-        fail([f"{source}: {error}"], "cannot read the answers")
+        text = read_text(source, getattr(sys.stdin, "buffer", None))
+    except InputError as error:
+        fail(error.problems, "cannot read the answers:")
     try:
         return unwrap_case(parse_json(text))
     except AnswersError as error:

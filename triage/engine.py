@@ -140,8 +140,17 @@ class RuleOrderStrategy(Strategy):
             agenda.activations.sort(key=_activation_key, reverse=True)
 
 
-def _activation_key(activation: Any) -> tuple[int, tuple[int, ...]]:
-    return (getattr(activation.rule, "rank", -1), tuple(sorted(fact["__factid__"] for fact in activation.facts)))
+def _activation_key(activation: Any) -> tuple[int, tuple[int, ...], int]:
+    # Two alternatives of one rule can match the same facts (e.g. `red_flag = "unsure"`); the
+    # alternative's index breaks that tie, which experta would otherwise break by set order
+    # (memory addresses), so the trace would differ between processes.
+    facts = tuple(sorted(fact["__factid__"] for fact in activation.facts))
+    return (getattr(activation.rule, "rank", -1), facts, _alternative(activation.context))
+
+
+def _alternative(context: Mapping[str, Any]) -> int:
+    """The index of the OR alternative that matched, read off its bound names (g<index>_...)."""
+    return min((int(name.split("_", 1)[0][1:]) for name in context if name.startswith("g")), default=-1)
 
 
 class TriageEngineBase(KnowledgeEngine):
