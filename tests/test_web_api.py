@@ -258,3 +258,12 @@ def test_an_early_stop_downloads_as_a_file_triage_assess_accepts(client, tmp_pat
     (tmp_path / "a.json").write_text(saved, encoding="utf-8")
     out = run_cli("assess", str(tmp_path / "a.json"), "--format", "json")
     assert out.exit_code == 0 and json.loads(out.stdout)["disposition"] == "emergency"
+
+
+def test_many_problems_are_listed_bounded_and_fast(client):
+    """A body full of unknown keys: one clear 400 with a bounded list, as on the command line."""
+    body = json.dumps({f"unknown_{i}": i for i in range(2500)}).encode()
+    reply = client.post("/api/v1/assess", data=body, content_type="application/json")
+    assert reply.status_code == 400
+    problems = reply.get_json()["problems"]
+    assert len(problems) <= 51 and problems[-1].startswith("and ")

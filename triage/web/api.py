@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, jsonify, request
 
 from ..ambulance_check import emergency_causes
-from ..answers import AnswersError, parse_json, unwrap_case, validate
+from ..answers import AnswersError, bounded, parse_json, unwrap_case, validate
 from ..assessment import assess
 from ..flow import EMERGENCY, Flow, Progress
 from ..knowledge import KnowledgeBase, Question, load_knowledge_base
@@ -19,7 +19,7 @@ api = Blueprint("api", __name__)
 
 
 def _problems(problems: list[str], status: int = 400):
-    return jsonify({"error": "invalid answers", "problems": problems}), status
+    return jsonify({"error": "invalid answers", "problems": bounded(problems)}), status  # as the CLI lists them
 
 
 def _body() -> Any:
