@@ -113,8 +113,9 @@ def test_resume_keeps_the_report_targets_of_the_interrupted_run(tmp_path):
 def test_ambulance_check_never_lowers_the_result_without_a_changed_answer():
     """Scripted: yes, then "no" to the check, then the same answer again: still an ambulance.
     For each emergency rule of the knowledge base's policy."""
+    from triage.flow import Flow, Progress
     from triage.knowledge import load_knowledge_base
-    from triage.questionnaire import Flow, Progress, run
+    from triage.questionnaire import run
 
     class Script:
         def __init__(self, lines):

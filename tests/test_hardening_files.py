@@ -20,9 +20,9 @@ from click.testing import CliRunner
 from helpers import CASES
 
 from triage import files, report
+from triage.answers_store import AnswersStore
 from triage.assessment import assess
 from triage.cli import main
-from triage.questionnaire import AnswersStore
 
 NOW = "2026-01-31T09:00"
 

@@ -11,9 +11,11 @@ import pytest
 from ask_helpers import CASE_FILES, EMERGENCY_QUESTIONS, kb, lines_for, load_case
 from click.testing import CliRunner
 
+from triage.answers_store import AnswersStore, atomic_write
 from triage.assessment import assess
 from triage.cli import main
-from triage.questionnaire import AnswersStore, Progress, atomic_write, emergency_questions, parse_reply
+from triage.flow import Progress, emergency_questions
+from triage.replies import parse_reply
 
 V01 = load_case(next(p for p in CASE_FILES if p.stem == "V01"))["answers"]  # walk-normally, 34, no injury
 V01_LINES, _ = lines_for(V01)

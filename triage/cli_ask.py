@@ -12,23 +12,13 @@ from typing import NoReturn
 import click
 
 from .answers import AnswersError
+from .answers_store import DEFAULT_ANSWERS_FILE, AnswersStore, progress_from_answers
 from .cli_report import check_report_options, report_options
 from .files import Locked, free_path
+from .flow import Flow, Progress
 from .knowledge import load_knowledge_base
-from .questionnaire import (
-    DEFAULT_ANSWERS_FILE,
-    TOO_YOUNG,
-    AnswersStore,
-    Flow,
-    Interrupted,
-    Outcome,
-    Progress,
-    missing_message,
-    progress_from_answers,
-    render_end,
-    run,
-    wrap,
-)
+from .questionnaire import Interrupted, Outcome, run
+from .terminal_text import TOO_YOUNG, missing_message, render_end, wrap
 
 EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports it
 EXIT_END_OF_INPUT = 1  # the input ran out before the questions did

@@ -35,7 +35,7 @@ from .conditions import condition_holds
 from .early_stop import EMERGENCY, RECORD_KEY, URGENT, emergency_questions, make_record
 from .knowledge import KnowledgeBase, Question
 
-__all__ = ["EMERGENCY", "URGENT", "Flow", "Progress", "emergency_questions"]
+__all__ = ["EMERGENCY", "URGENT", "Flow", "Progress", "emergency_questions", "forget_stale"]
 
 
 def _subjects(question: Question) -> set[str]:
@@ -52,6 +52,25 @@ class Progress:
     status: str = "in-progress"  # in-progress | stopped-early | complete
     early_stop: dict[str, Any] | None = None  # saved in the answers file when it stopped early
     report: dict[str, Any] | None = None  # triage ask's report targets, kept for --resume
+
+
+def forget_stale(kb: KnowledgeBase, progress: Progress) -> None:
+    """Drop skip and history entries that no longer mean anything on these (valid) answers:
+    a skip of a question now answered, required or no longer asked; a history entry neither
+    answered nor skipped (or given twice). A resumed terminal questionnaire and the web's
+    state are tidied alike."""
+    answered = progress.answers
+    asked_now = {q.id for q in kb.questions if condition_holds(q.asked_when, answered)}
+    progress.skipped = {
+        qid
+        for qid in progress.skipped
+        if qid in kb.question_by_id and not kb.question_by_id[qid].required and qid not in answered and qid in asked_now
+    }
+    history: list[str] = []
+    for qid in progress.history:
+        if (qid in answered or qid in progress.skipped) and qid not in history:
+            history.append(qid)
+    progress.history = history
 
 
 class Flow:

@@ -12,8 +12,8 @@ from safety_support import Mutant
 
 from triage import load_knowledge_base
 from triage.cli import main
+from triage.flow import Flow, Progress, emergency_questions
 from triage.knowledge import KnowledgeBase
-from triage.questionnaire import Flow, Progress, emergency_questions
 
 KB = load_knowledge_base()
 # age 40, no injury, can take four steps, foot fine, calf "not sure"

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..answers import AnswersError, validate
-from ..conditions import condition_holds
+from ..flow import Progress, forget_stale
 from ..knowledge import KnowledgeBase, Question
-from ..questionnaire import Progress
+from ..replies import number_words
 
 MAX_STATE = 32_000  # characters; a full questionnaire with 2,000 characters of notes is ~4,000
 NOT_SURE = "not-sure"
@@ -71,7 +71,7 @@ def decode(text: str | None, kb: KnowledgeBase) -> WebState:
     except AnswersError as error:
         raise StateError("; ".join(error.problems)) from None
     state = WebState(Progress(answers=dict(valid.answers), history=list(history), skipped=set(skipped)), set(confirmed))
-    _forget_stale(kb, state)
+    forget_stale(kb, state.progress)
     return state
 
 
@@ -79,23 +79,7 @@ def tidy(kb: KnowledgeBase, state: WebState) -> None:
     """After a change: drop answers to questions no longer asked, and any skip or history entry
     that no longer means anything (the same rules as a resumed terminal questionnaire)."""
     state.progress.answers = dict(validate(state.progress.answers, kb, partial=True).answers)
-    _forget_stale(kb, state)
-
-
-def _forget_stale(kb: KnowledgeBase, state: WebState) -> None:
-    progress = state.progress
-    answered = progress.answers
-    asked_now = {q.id for q in kb.questions if condition_holds(q.asked_when, answered)}
-    progress.skipped = {
-        qid
-        for qid in progress.skipped
-        if qid in kb.question_by_id and not kb.question_by_id[qid].required and qid not in answered and qid in asked_now
-    }
-    history: list[str] = []
-    for qid in progress.history:
-        if (qid in answered or qid in progress.skipped) and qid not in history:
-            history.append(qid)
-    progress.history = history
+    forget_stale(kb, state.progress)
 
 
 # --- reading one reply from a form ----------------------------------------------------------------
@@ -106,17 +90,6 @@ class FormReply:
     kind: str  # answer | skip | invalid | too-young
     value: Any = None
     message: str = ""
-
-
-def number_words(question: Question) -> str:
-    whole = "a whole number" if question.type == "integer" else "a number"
-    if question.min is not None and question.max is not None:
-        return f"{whole} from {_num(question.min)} to {_num(question.max)}"
-    return whole
-
-
-def _num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def read_reply(question: Question, raw: str | None, *, skip: bool = False) -> FormReply:
