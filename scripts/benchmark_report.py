@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from triage import assess  # noqa: E402
-from triage.report import _environment, render_report  # noqa: E402
+from triage.report import render_report  # noqa: E402
+from triage.templates import environment  # noqa: E402
 
 
 def main() -> None:
@@ -44,7 +45,7 @@ def main() -> None:
 
     rebuilt: list[float] = []  # what every render cost when the environment was built each time
     for _ in range(10):
-        _environment.cache_clear()
+        environment.cache_clear()
         t0 = time.perf_counter()
         render_report(assessments[0], now=now)
         rebuilt.append(time.perf_counter() - t0)

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 import triage
 from triage import report as report_module
 from triage.cli import main
+from triage.paths import reports_dir
 from triage.report import ReportError, render_report, report_time, write_outputs
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*.json"))
@@ -286,5 +287,5 @@ def test_templates_are_shipped_in_the_wheel_config() -> None:
     pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
     force = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
     assert force["reports"] == "triage/_data/reports"
-    names = {p.name for p in report_module.reports_dir().iterdir()}
+    names = {p.name for p in reports_dir().iterdir()}
     assert {"report.html.j2", "report.css", "icons.html.j2"} <= names

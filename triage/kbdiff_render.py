@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import jinja2
-
 from .cases import wrap_block
 from .changelog import ChangeEntry
 from .kbdiff import ItemChange, KbDiff
-from .paths import reports_dir
+from .templates import environment
 
 TEMPLATE = "kb-diff.html.j2"
 METADATA = {"status", "reviewed", "since"}
@@ -134,12 +132,4 @@ def render_text(view: dict[str, Any]) -> str:
 
 
 def render_html(view: dict[str, Any]) -> str:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(reports_dir())),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    return env.get_template(TEMPLATE).render(view)
+    return environment().get_template(TEMPLATE).render(view)
