@@ -2,7 +2,7 @@
 
 No HTML here: ``advance`` returns a ``Step`` (which page, which question, which error) and
 the views render it. The order of questions, the early stop and the extra questions at
-urgent-care-today are the terminal's own ``Flow`` (triage/questionnaire.py).
+urgent-care-today are the terminal's own ``Flow`` (triage/flow.py).
 """
 
 from __future__ import annotations
