@@ -12,8 +12,8 @@ Library API (also used by ``triage ask -o``)::
     report_time(value=None) -> datetime   # --now, else SOURCE_DATE_EPOCH, else the clock
 
 The parts: report_view.py (the view model), report_clock.py (the time), report_pdf.py
-(WeasyPrint), report_targets.py (checking and writing the files), report_error.py, and
-templates.py (the Jinja environment, shared with the rules diff).
+(WeasyPrint), report_error.py, and templates.py (the Jinja environment, shared with the
+rules diff). What stays here: rendering, and checking and writing the target files.
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ import os
 from datetime import datetime
 from pathlib import Path
 
+from . import files
 from .assessment import Assessment
 from .report_clock import format_time, report_time
 from .report_error import ReportError
 from .report_pdf import PDF_HINT, pdf_available, render_pdf
-from .report_targets import check_targets, write_atomic
 from .report_view import checked_red_flags, report_context
 from .templates import environment
 
@@ -67,6 +67,39 @@ def write_pdf(
     data = render_pdf(render_report(assessment, now=now or report_time()))
     write_atomic(target, data, overwrite=force)
     return [target]
+
+
+def write_atomic(path: Path, data: bytes, *, overwrite: bool = True) -> None:
+    """triage.files.write_atomic (owner-only: a report holds health data), with an existing
+    file (and no ``overwrite``) or a device, FIFO or folder in the way as a ReportError."""
+    try:
+        files.write_atomic(path, data, overwrite=overwrite)
+    except FileExistsError:
+        raise ReportError([f"{path}: already exists (use --force to overwrite it)"]) from None
+    except files.NotARegularFile as error:
+        raise ReportError([str(error)]) from None
+
+
+# check_targets and write_pdf stay next to render_report: they look pdf_available up in this
+# module, the one callers (and tests standing in for a missing WeasyPrint) know.
+def check_targets(html_path: str | os.PathLike[str], pdf_path: str | os.PathLike[str] | None, force: bool) -> list[str]:
+    """Everything that would stop the report being written, before anything is rendered."""
+    paths = [Path(html_path), *([Path(pdf_path)] if pdf_path is not None else [])]
+    problems = []
+    if len({p.resolve() for p in paths}) < len(paths):
+        problems.append("the HTML and the PDF cannot be the same file")
+    for path in paths:
+        if path.is_dir():
+            problems.append(f"{path}: is a folder")
+        elif path.exists() and not (path.is_file() or path.is_symlink()):
+            problems.append(f"{path}: not a regular file (a device, pipe or socket); it is never replaced")
+        elif path.exists() and not force:
+            problems.append(f"{path}: already exists (use --force to overwrite it)")
+        elif not path.parent.is_dir():
+            problems.append(f"{path.parent}: no such folder")
+    if pdf_path is not None and not pdf_available():
+        problems.append(PDF_HINT)
+    return problems
 
 
 def write_outputs(
