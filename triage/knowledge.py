@@ -121,6 +121,7 @@ class KnowledgeBase:
     dispositions: tuple[Disposition, ...]
     safety_net: tuple[str, ...]
     sources: dict[str, Source]
+    fhir: dict[str, Any] = field(default_factory=dict)  # the [fhir*] tables: canonical URL, priority map
     question_by_id: dict[str, Question] = field(default_factory=dict)
     disposition_by_id: dict[str, Disposition] = field(default_factory=dict)
 
@@ -192,6 +193,7 @@ class _Loader:
             dispositions=dispositions,
             safety_net=tuple(meta.get("safety_net", ())),
             sources=sources,
+            fhir={k: v for k, v in meta.items() if k.startswith("fhir") and isinstance(v, dict)},
             question_by_id={q.id: q for q in questions},
             disposition_by_id={d.id: d for d in dispositions},
         )
