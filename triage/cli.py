@@ -31,8 +31,10 @@ def fail(problems: list[str], heading: str) -> NoReturn:
     sys.exit(2)
 
 
-def read_answers(source: str) -> Any:
-    """Read and parse an answers file ('-' is standard input); exit 2 with the reason if unreadable."""
+def read_answers(source: str, from_fhir: bool = False) -> Any:
+    """Read and parse an answers file ('-' is standard input); exit 2 with the reason if unreadable.
+
+    ``from_fhir``: the file is a FHIR QuestionnaireResponse (triage/fhir), read into answers."""
     try:
         text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -40,15 +42,24 @@ def read_answers(source: str) -> Any:
     except (OSError, UnicodeDecodeError) as error:
         fail([f"{source}: {error}"], "cannot read the answers")
     try:
+        if from_fhir:
+            from .fhir import read_response
+
+            return read_response(load_knowledge_base(), parse_json(text))
         return unwrap_case(parse_json(text))
     except AnswersError as error:
         fail(error.problems, f"invalid answers in {source}:")
 
 
-def assess_file(source: str) -> Any:
+FROM_FHIR = click.option(
+    "--from-fhir", is_flag=True, help="FILE is a FHIR R4 QuestionnaireResponse (see `triage fhir questionnaire`)."
+)
+
+
+def assess_file(source: str, from_fhir: bool = False) -> Any:
     from .assessment import assess
 
-    raw = read_answers(source)
+    raw = read_answers(source, from_fhir)
     try:
         return assess(raw)
     except AnswersError as error:
@@ -70,16 +81,24 @@ def main() -> None:
 
 @main.command("assess")
 @click.argument("answers_file", metavar="FILE|-")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def assess_command(answers_file: str, output_format: str) -> None:
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json", "fhir"]), default="text", show_default=True
+)
+@FROM_FHIR
+def assess_command(answers_file: str, output_format: str, from_fhir: bool) -> None:
     """Assess an answers file (JSON, format 1); '-' reads standard input.
 
-    Exits 0 whenever an assessment was made, whatever the urgency; 2 on invalid input.
+    --format fhir prints a FHIR R4 Bundle (docs/fhir.md). Exits 0 whenever an assessment was
+    made, whatever the urgency; 2 on invalid input.
     """
-    assessment = assess_file(answers_file)
+    assessment = assess_file(answers_file, from_fhir)
     for warning in assessment.warnings:
         click.echo(f"triage: warning: {warning}", err=True)
-    if output_format == "json":
+    if output_format == "fhir":
+        from .fhir import build_bundle
+
+        click.echo(json.dumps(build_bundle(assessment), indent=2, ensure_ascii=False))
+    elif output_format == "json":
         click.echo(json.dumps(assessment.to_dict(), indent=2, ensure_ascii=False))
     else:
         from .summary import render_summary
@@ -90,11 +109,12 @@ def assess_command(answers_file: str, output_format: str) -> None:
 @main.command("explain")
 @click.argument("answers_file", metavar="FILE|-")
 @click.option("--all", "everything", is_flag=True, help="Explain every rule that fired, not only the deciding ones.")
-def explain_command(answers_file: str, everything: bool) -> None:
+@FROM_FHIR
+def explain_command(answers_file: str, everything: bool, from_fhir: bool) -> None:
     """Show how the result was reached: rules, sources, down to your answers."""
     from .explain import explain, render_text
 
-    assessment = assess_file(answers_file)
+    assessment = assess_file(answers_file, from_fhir)
     click.echo(render_text(assessment, explain(assessment, everything=everything)))
 
 
@@ -163,7 +183,9 @@ def rules_check() -> None:
 
 # Commands in their own modules (imported last: they use the helpers above).
 from .cli_ask import ask_command  # noqa: E402
+from .cli_fhir import fhir_group  # noqa: E402
 from .cli_report import report_command  # noqa: E402
 
 main.add_command(ask_command)
 main.add_command(report_command)
+main.add_command(fhir_group)

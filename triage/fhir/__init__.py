@@ -6,14 +6,13 @@ from .adaptive import next_question, start_response
 from .outcome import build_bundle, outcome_resources
 from .questionnaire import ExportError, build_questionnaire
 from .response import build_response, read_response
-from .settings import check_fhir_settings, settings
+from .settings import settings
 
 __all__ = [
     "ExportError",
     "build_bundle",
     "build_questionnaire",
     "build_response",
-    "check_fhir_settings",
     "next_question",
     "outcome_resources",
     "read_response",

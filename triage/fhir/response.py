@@ -58,6 +58,8 @@ def read_response(kb: KnowledgeBase, resource: Any, *, partial: bool = False, he
     """
     fhir = settings(kb)
     problems = _check_header(fhir, resource) if header else []
+    if not isinstance(resource, dict) or resource.get("resourceType") != "QuestionnaireResponse":
+        raise AnswersError(problems or ["resourceType: expected QuestionnaireResponse"])  # not one at all: stop here
     answers: dict[str, Any] = {}
     failed: set[str] = set()
     seen: set[str] = set()
@@ -104,7 +106,8 @@ def _check_header(fhir: FhirSettings, resource: Any) -> list[str]:
     problems = []
     kind = resource.get("resourceType")
     if kind != "QuestionnaireResponse":
-        problems.append(f"resourceType: expected QuestionnaireResponse, got {json.dumps(kind)}")
+        hint = " (an answers file, not a QuestionnaireResponse?)" if kind is None else ""
+        problems.append(f"resourceType: expected QuestionnaireResponse, got {json.dumps(kind)}{hint}")
     reference = resource.get("questionnaire")
     if not isinstance(reference, str):
         problems.append(f"questionnaire: missing; expected {fhir.questionnaire_url}|{fhir.version}")
