@@ -67,6 +67,8 @@ def build_questionnaire(kb: KnowledgeBase, *, adaptive_url: str | None = None) -
 def question_item(kb: KnowledgeBase, fhir: FhirSettings, question: Question) -> dict[str, Any]:
     item: dict[str, Any] = {"linkId": question.id, "text": question.text, "type": item_type(question)}
     extensions = _limits(question)
+    if is_coded(question):  # a handful of options: all on show, one click each (SDC itemControl)
+        extensions.append(_item_control("radio-button", "Radio Button"))
     if extensions:
         item["extension"] = extensions
     enable_when, behavior = enable_when_for(kb, fhir, question)
@@ -88,18 +90,15 @@ def question_item(kb: KnowledgeBase, fhir: FhirSettings, question: Question) -> 
                 "linkId": f"{question.id}.help",
                 "text": question.help,
                 "type": "display",
-                "extension": [
-                    {
-                        "url": ITEM_CONTROL,
-                        "valueCodeableConcept": {
-                            "coding": [{"system": ITEM_CONTROL_SYSTEM, "code": "help", "display": "Help-Button"}],
-                            "text": "Help-Button",
-                        },
-                    }
-                ],
+                "extension": [_item_control("help", "Help-Button")],
             }
         ]
     return item
+
+
+def _item_control(code: str, display: str) -> dict[str, Any]:
+    concept = {"coding": [{"system": ITEM_CONTROL_SYSTEM, "code": code, "display": display}], "text": display}
+    return {"url": ITEM_CONTROL, "valueCodeableConcept": concept}
 
 
 def _limits(question: Question) -> list[dict[str, Any]]:
