@@ -69,6 +69,18 @@ def test_round_trip_is_the_identity_and_keeps_the_disposition(answers):
     assert assess(back).disposition == assess(answers).disposition
 
 
+def test_the_round_trip_catches_not_sure_read_as_no(monkeypatch):
+    """Mutant: a reader that takes "not sure" for "no" breaks both halves of the property."""
+    import triage.fhir.response as module
+
+    real = module.code_to_value
+    monkeypatch.setattr(module, "code_to_value", lambda q, code: False if code == "unsure" else real(q, code))
+    answers = {**base_answers(), "fever": None}
+    back = read_response(KB, response_for(answers))
+    assert back != answers
+    assert assess(back).disposition != assess(answers).disposition
+
+
 @pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
 def test_every_case_validates_and_assesses_the_same(path):
     case = load_case(path)
