@@ -92,7 +92,7 @@ def risk_assessment(
             {
                 "outcome": {"text": d.summary},
                 "qualitativeRisk": _disposition_concept(fhir, assessment),
-                "rationale": f"Urgency {d.urgency} of 4; {d.timeframe}.",
+                "rationale": f"Urgency {d.urgency} of {max(x.urgency for x in kb.dispositions)}; {d.timeframe}.",
             }
         ],
         "mitigation": d.summary,
