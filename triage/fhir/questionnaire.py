@@ -12,7 +12,7 @@ from typing import Any
 
 from ..conditions import Atom, Condition
 from ..knowledge import KnowledgeBase, Question
-from .settings import FhirSettings, answer_system, code_to_value, is_coded, item_type, options, settings
+from .settings import FHIR_TYPES, FhirSettings, answer_system, code_to_value, is_coded, item_type, options, settings
 
 ADAPTIVE_EXTENSION = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-questionnaireAdaptive"
 ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
@@ -65,6 +65,8 @@ def build_questionnaire(kb: KnowledgeBase, *, adaptive_url: str | None = None) -
 
 
 def question_item(kb: KnowledgeBase, fhir: FhirSettings, question: Question) -> dict[str, Any]:
+    if question.type not in FHIR_TYPES:
+        raise ExportError([f"question {question.id}: type {question.type!r} has no FHIR item type"])
     item: dict[str, Any] = {"linkId": question.id, "text": question.text, "type": item_type(question)}
     extensions = _limits(question)
     if is_coded(question):  # a handful of options: all on show, one click each (SDC itemControl)
