@@ -142,11 +142,11 @@ def test_unknown_link_ids_wrong_types_and_other_questionnaires_are_all_listed():
 
 def test_another_version_several_answers_and_a_foreign_code_system_are_rejected():
     resource = response_for(base_answers())
-    resource["questionnaire"] = resource["questionnaire"].replace("|1.0.0", "|0.9")
+    resource["questionnaire"] = resource["questionnaire"].replace(f"|{KB.version}", "|0.9")
     item(resource, "clicking")["answer"] *= 2
     item(resource, "locking")["answer"][0]["valueCoding"]["system"] = "http://snomed.info/sct"
     assert problems_of(resource) == [
-        "questionnaire: version 0.9 is not this knowledge base's version 1.0.0",
+        f"questionnaire: version 0.9 is not this knowledge base's version {KB.version}",
         "locking: code system http://snomed.info/sct is not https://knee-triage.example/fhir/CodeSystem/answer-locking",
         "clicking: 2 answers given; this question takes one",
     ]

@@ -92,7 +92,9 @@ def test_every_section_for_every_case(case: Path) -> None:
     for item in assessment.advice:
         assert str(escape(item.text)) in html
         assert str(escape(item.details)) in html
-    for rule in assessment.fired:
+    for rule in assessment.also_noted:  # lower findings: apart, by title (neutral words)
+        assert str(escape(rule.title)) in html and rule.id in html
+    for rule in (*assessment.reasons, *assessment.worked_out):
         assert str(escape(rule.because)) in html and rule.id in html
         for cite in rule.cite:
             assert str(escape(assessment.kb.sources[cite.source].title)) in html

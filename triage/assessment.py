@@ -2,7 +2,22 @@
 
 Validation, one run of the compiled experta engine, and the result read off its trace:
 the disposition is the highest floor any fired rule set; advice comes from the
-disposition and the fired rules, minus items that would contradict the disposition.
+disposition and the fired rules, minus items that would contradict the disposition
+(``max_urgency``) or that the answers show do not fit the person (``unless``).
+
+What a person is shown, so that nothing contradicts the disposition (every front end
+uses these; the JSON keeps every fired rule for traceability):
+
+- ``Assessment.reasons``: the rules that set the disposition (their floor is the result),
+  in knowledge-base order. Shown first, with their ``because``.
+- ``Assessment.also_noted``: fired rules with a lower floor, most urgent first, to be
+  listed apart in neutral words (their ``title``). Rules whose ``max_urgency`` (in the
+  TOML) is below the result's urgency are left out: at urgency 3 or more nothing about
+  walking or exercise is shown.
+- ``Assessment.worked_out``: fired rules with no floor (BMI, probable osteoarthritis,
+  fall risk...), with the same ``max_urgency`` filter.
+- ``Assessment.advice``: the advice items, already filtered the same way.
+- ``Assessment.shows(rule)``: the filter itself, for any other view of the fired rules.
 """
 
 from __future__ import annotations
@@ -12,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .answers import ValidAnswers, validate
+from .conditions import condition_holds
 from .engine import EngineRun, TriageEngineBase, compile_engine_class
 from .knowledge import Advice, Citation, Disposition, KnowledgeBase, Rule, load_knowledge_base
 
@@ -42,6 +58,28 @@ class Assessment:
     @property
     def urgency(self) -> int:
         return self.disposition.urgency
+
+    def shows(self, rule: Rule) -> bool:
+        """May this fired rule be shown to the person at this result's urgency?"""
+        return rule.max_urgency >= self.urgency
+
+    @property
+    def reasons(self) -> tuple[Rule, ...]:
+        """The rules that set the disposition: the reasons shown first."""
+        return tuple(r for r in self.fired if r.floor == self.disposition.id)
+
+    @property
+    def also_noted(self) -> tuple[Rule, ...]:
+        """Fired rules with a lower floor that may be shown (most urgent first; knowledge-base
+        order within a level). List them apart, by title."""
+        ranks = self.kb.disposition_by_id
+        lower = [r for r in self.fired if r.floor and r.floor != self.disposition.id and self.shows(r)]
+        return tuple(sorted(lower, key=lambda r: -ranks[r.floor or ""].rank))
+
+    @property
+    def worked_out(self) -> tuple[Rule, ...]:
+        """Fired rules that set no floor (derived facts, advice only) and may be shown."""
+        return tuple(r for r in self.fired if not r.floor and self.shows(r))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON result of ../shared/spec/dispositions.md, plus a few extra keys."""
@@ -97,7 +135,12 @@ def build_assessment(kb: KnowledgeBase, valid: ValidAnswers, run: EngineRun) -> 
     disposition = ladder[rank]
     findings = tuple(dict.fromkeys(r.finding for r in fired if r.finding))
     advice_ids = [*disposition.advice, *(a for r in fired for a in r.advice)]
-    advice = tuple(kb.advice[a] for a in dict.fromkeys(advice_ids) if kb.advice[a].max_urgency >= disposition.urgency)
+    kept = [
+        item
+        for item in (kb.advice[a] for a in dict.fromkeys(advice_ids))
+        if item.max_urgency >= disposition.urgency and not (item.unless and condition_holds(item.unless, valid.answers))
+    ]
+    advice = tuple(sorted(kept, key=lambda item: item.group != "now"))  # what to do now first (stable)
     not_sure = tuple(q for q in kb.red_flags if q in valid.answers and valid.answers[q] is None)
     return Assessment(
         kb=kb,

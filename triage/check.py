@@ -22,6 +22,7 @@ def check_knowledge_base(kb: KnowledgeBase) -> list[str]:
         problems += [f"advice {item.id}: {p}" for p in _check_citations(kb, item.cite)]
         if not 0 <= item.max_urgency <= max(d.urgency for d in kb.dispositions):
             problems.append(f"advice {item.id}: max_urgency {item.max_urgency} is off the ladder")
+        problems += [f"advice {item.id}: unless: {p}" for p in _check_unless(kb, item.unless)]
     for disposition in kb.dispositions:
         problems += [
             f"disposition {disposition.id}: unknown advice {a!r}" for a in disposition.advice if a not in kb.advice
@@ -82,10 +83,24 @@ def _check_rule(kb: KnowledgeBase, rule: Rule) -> Iterator[str]:
         yield "concludes nothing (needs a finding, floor, compute or advice)"
     if rule.floor and rule.floor not in kb.disposition_by_id:
         yield f"floor {rule.floor!r} is not on the ladder"
+    if not 0 <= rule.max_urgency <= max(d.urgency for d in kb.dispositions):
+        yield f"max_urgency {rule.max_urgency} is off the ladder"
+    elif rule.floor in kb.disposition_by_id and kb.disposition_by_id[rule.floor].urgency > rule.max_urgency:
+        # a rule that sets the result must be shown when it does
+        yield f"max_urgency {rule.max_urgency} is below the urgency of its own floor {rule.floor}"
     if rule.compute and rule.compute not in FORMULAS:
         yield f"compute {rule.compute!r} is not a known formula ({', '.join(FORMULAS)})"
     yield from (f"unknown advice {a!r}" for a in rule.advice if a not in kb.advice)
     yield from _check_citations(kb, rule.cite)
+
+
+def _check_unless(kb: KnowledgeBase, condition: Condition) -> Iterator[str]:
+    """An advice item's ``unless`` is read off the answers alone (no findings)."""
+    for atom in _atoms(condition):
+        if atom.kind != "answer":
+            yield f"only answers can be tested, not {atom.describe()!r}"
+        else:
+            yield from _check_atom(kb, atom)
 
 
 def _check_atom(kb: KnowledgeBase, atom: Atom) -> Iterator[str]:

@@ -59,7 +59,13 @@ def explain(assessment: Assessment, *, everything: bool = False) -> list[Step]:
         children = tuple(fact_step(run.facts[i]) for i in firing.matched if i in run.facts)
         return Step(f"{rule.id}: {rule.title}{floor}", rule.id, tuple(cite_text(c) for c in rule.cite), children)
 
-    wanted = [f for f in run.firings if everything or rules[f.rule_id].floor == assessment.disposition.id]
+    # everything: every fired rule the person may be shown at this urgency (Assessment.shows);
+    # the JSON result keeps the others.
+    wanted = [
+        f
+        for f in run.firings
+        if (everything and assessment.shows(rules[f.rule_id])) or rules[f.rule_id].floor == assessment.disposition.id
+    ]
     steps = sorted((firing_step(f) for f in wanted), key=lambda s: (order[s.rule_id or ""], _flat(s)))
     return list(dict.fromkeys(steps))  # the same rule on the same facts once
 
@@ -77,6 +83,9 @@ def render_text(assessment: Assessment, steps: list[Step]) -> str:
         lines.append("Because:")
     for step in steps:
         _render(step, lines, "", True)
+    hidden = [r.id for r in assessment.fired if not assessment.shows(r)]
+    if hidden:
+        lines += ["", f"Left out at this urgency (self-care; see `triage assess --format json`): {', '.join(hidden)}."]
     return "\n".join(lines)
 
 

@@ -79,6 +79,10 @@ class Rule:
     floor: str | None = None
     compute: str | None = None
     advice: tuple[str, ...] = ()
+    # Shown to the person (reason, "also noted", explanation) only up to this urgency: a rule
+    # whose words are about walking or exercise is left out of more urgent results (the JSON
+    # keeps every fired rule). Like Advice.max_urgency.
+    max_urgency: int = 4
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,9 @@ class Advice:
     max_urgency: int
     cite: tuple[Citation, ...]
     details: str = ""
+    # Left out when this condition holds on the answers: a habit the answers show is already
+    # right (cushioned shoes, no high-impact sport). Unknown (left out) never matches.
+    unless: Condition = ()
 
 
 @dataclass(frozen=True)
@@ -255,7 +262,10 @@ class _Loader:
 
     def _rule(self, file: str, t: dict[str, Any]) -> Rule:
         where = f"{file}: rule {t.get('id', '?')}"
-        known = {"id", "title", "because", "when", "when_any", "finding", "floor", "compute", "advice", "cite"}
+        known = {
+            *("id", "title", "because", "when", "when_any", "finding", "floor"),
+            *("compute", "advice", "cite", "max_urgency"),
+        }
         if set(t) - known:
             self.problems.append(f"{where}: unknown key(s) {sorted(set(t) - known)}")
         when = self._condition(where, t, "when")
@@ -272,6 +282,7 @@ class _Loader:
             floor=self._get(where, t, "floor", str, None),
             compute=self._get(where, t, "compute", str, None),
             advice=tuple(self._get(where, t, "advice", list, [])),
+            max_urgency=self._get(where, t, "max_urgency", int, 4),
         )
 
     def _advice(self, file: str, t: dict[str, Any]) -> Advice:
@@ -283,6 +294,7 @@ class _Loader:
             max_urgency=self._get(where, t, "max_urgency", int),
             cite=self._citations(where, t),
             details=self._get(where, t, "details", str, ""),
+            unless=self._condition(where, t, "unless"),
         )
 
     def _disposition(self, file: str, t: dict[str, Any], rank: int) -> Disposition:

@@ -199,16 +199,16 @@ def checked_red_flags(assessment: Assessment) -> list[AnswerRow]:
     return rows
 
 
-def _reasons(assessment: Assessment) -> tuple[list[Reason], list[Reason]]:
-    """Fired rules that set a floor (most urgent first), and those that only worked
-    something out (BMI, probable osteoarthritis, fall risk...), in knowledge-base order."""
+def _reasons(assessment: Assessment) -> tuple[list[Reason], list[Reason], list[Reason]]:
+    """The rules that set the result, the lower ones also noted (most urgent first), and
+    those that only worked something out (BMI, probable osteoarthritis, fall risk...), as
+    Assessment.reasons / also_noted / worked_out choose them."""
     kb, run = assessment.kb, assessment.run
     firings_by_rule: dict[str, list[int]] = {}
     for index, firing in enumerate(run.firings):
         firings_by_rule.setdefault(firing.rule_id, []).append(index)
-    with_floor: list[Reason] = []
-    without: list[Reason] = []
-    for rule in assessment.fired:
+    views: dict[str, Reason] = {}
+    for rule in (*assessment.reasons, *assessment.also_noted, *assessment.worked_out):
         based_on: dict[str, str] = {}
         computed = None
         for index in firings_by_rule.get(rule.id, ()):
@@ -231,10 +231,12 @@ def _reasons(assessment: Assessment) -> tuple[list[Reason], list[Reason]]:
             based_on=tuple(based_on.items()),
             sources=_sources(kb, rule.cite),
         )
-        (with_floor if floor else without).append(reason)
-    rank = {r.id: kb.disposition_by_id[r.floor].rank for r in assessment.fired if r.floor}
-    with_floor.sort(key=lambda reason: -rank[reason.rule_id])  # stable: knowledge-base order within a rank
-    return with_floor, without
+        views[rule.id] = reason
+    return (
+        [views[r.id] for r in assessment.reasons],
+        [views[r.id] for r in assessment.also_noted],
+        [views[r.id] for r in assessment.worked_out],
+    )
 
 
 @dataclass(frozen=True)
@@ -266,7 +268,7 @@ def report_context(assessment: Assessment, *, now: datetime) -> dict[str, Any]:
 
     kb = assessment.kb
     d = assessment.disposition
-    with_floor, derived = _reasons(assessment)
+    reasons, also_noted, derived = _reasons(assessment)
     name = assessment.answers.get("name")
     return {
         "disposition": d,
@@ -276,7 +278,8 @@ def report_context(assessment: Assessment, *, now: datetime) -> dict[str, Any]:
         "advice_groups": _advice_groups(assessment),
         "not_sure": [kb.question_by_id[q].text for q in assessment.not_sure],
         "safety_net": [AdviceView(a.id, a.text, a.details, _sources(kb, a.cite)) for a in assessment.safety_net],
-        "reasons": with_floor,
+        "reasons": reasons,
+        "also_noted": also_noted,
         "derived": derived,
         "checked": checked_red_flags(assessment),
         "answers": _answer_rows(assessment),

@@ -34,12 +34,14 @@ def render_summary(assessment: Assessment, *, top_advice: int | None = None) -> 
         lines += ["", "Get these checked (you were not sure):"]
         kb = assessment.kb
         lines += [_wrap(kb.question_by_id[q].text) for q in assessment.not_sure]
-    reasons = [r for r in assessment.fired if r.floor]
-    if reasons:
+    if assessment.reasons:  # the rules that set the result; lower findings apart, by title only
         lines += ["", "Why:"]
-        for rule in reasons:
+        for rule in assessment.reasons:
             keys = ", ".join(dict.fromkeys(c.source for c in rule.cite))
             lines.append(_wrap(f"{rule.because} [{rule.id}; {keys}]"))
+    if assessment.also_noted:
+        lines += ["", "Also noted:"]
+        lines += [_wrap(f"{rule.title} [{rule.id}]") for rule in assessment.also_noted]
     lines += ["", "Get help if:"]
     lines += [_wrap(item.text) for item in assessment.safety_net]
     lines += [

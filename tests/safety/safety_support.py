@@ -137,7 +137,11 @@ POLICY: tuple[tuple[str, int, Callable[[Mapping[str, Any]], bool]], ...] = (
     # emergency
     ("knee misshapen after an injury", 4, lambda a: _yes(a, "deformity")),
     ("foot cold, pale, blue or numb", 4, lambda a: _yes(a, "foot_cold_numb")),
-    ("swollen calf with breathlessness", 4, lambda a: _yes(a, "calf_swelling") and _yes(a, "breathless")),
+    (
+        "swollen or unsure calf with breathlessness",
+        4,
+        lambda a: _in(a, "calf_swelling", True, None) and _yes(a, "breathless"),
+    ),
     # urgent-care-today
     ("hot or red knee with swelling", 3, lambda a: _hot_or_red(a) and _in(a, "swelling", *SWOLLEN)),
     (
@@ -191,6 +195,11 @@ POLICY: tuple[tuple[str, int, Callable[[Mapping[str, Any]], bool]], ...] = (
     ("programme of 6 weeks has not helped", 1, lambda a: _in(a, "treatment_tried", "not-helping")),
     ("pain 7/10 or more", 1, lambda a: (_num(a, "pain_score") or 0) >= 7),
     ("morning stiffness over 30 minutes", 1, lambda a: (_num(a, "morning_stiffness_minutes") or 0) > 30),
+    (
+        "two or more falls, or a fall with unsteadiness",
+        1,
+        lambda a: _in(a, "falls", "two-or-more") or (_in(a, "falls", "one") and _yes(a, "balance_problems")),
+    ),
 )  # fmt: skip
 
 
@@ -220,6 +229,7 @@ ORDERED_WORSE = {
     "locking": ("never", "catches", "stuck"),
     "walking_effect": ("no-pain", "aches-then-settles", "sharp-or-worsening"),
     "falls": ("none", "one", "two-or-more"),
+    "balance_problems": (False, True),
 }
 
 
@@ -545,6 +555,116 @@ def violations_contradictions(
             problems.append(f"exercise advice {exercise} at urgency {result.urgency}")
     if result.disposition.id == "walk-normally" and red_flag_positive(answers):
         problems.append(f"walk-normally with red flag(s) {red_flag_positive(answers)}")
+    problems += violations_advice_fits(result, answers)
+    return problems
+
+
+# Advice about a habit, and the answer that says the habit is already right (dispositions.md,
+# Advice): nobody is told to change what they just said is fine. Unknown (left out) may get it.
+HABIT_ALREADY_RIGHT: dict[str, tuple[str, Any]] = {
+    "shoes": ("footwear", "supportive"),
+    "surfaces": ("surface", "soft-or-flat"),
+    "avoid-high-impact": ("high_impact_sport", False),
+}
+
+
+def fall_or_unsteady(a: Mapping[str, Any]) -> bool:
+    return _in(a, "falls", "one", "two-or-more") or _yes(a, "balance_problems")
+
+
+def violations_advice_fits(result: Assessment, answers: Mapping[str, Any]) -> list[str]:
+    """Property 7, last clause, and the advice lines of dispositions.md: advice fits the person."""
+    problems = []
+    for item in result.advice:
+        if item.id in HABIT_ALREADY_RIGHT and _in(answers, *HABIT_ALREADY_RIGHT[item.id]):
+            problems.append(f"advice {item.id} for {HABIT_ALREADY_RIGHT[item.id]}: a habit already right")
+        if "severe" in item.text.lower() and (_num(answers, "pain_score") or 0) < 7:
+            problems.append(f"advice {item.id} is about severe pain, but pain_score is {answers.get('pain_score')}")
+    balance = [a.id for a in result.advice if "balance" in f"{a.text} {a.details}".lower()]
+    if fall_or_unsteady(answers) and result.urgency <= 2 and not balance:
+        problems.append(f"a fall or unsteadiness without strength-and-balance advice at urgency {result.urgency}")
+    two_falls = _in(answers, "falls", "two-or-more") or (
+        _in(answers, "falls", "one") and _yes(answers, "balance_problems")
+    )
+    if two_falls and result.urgency <= 2 and not [a for a in result.advice if "falls assessment" in a.text.lower()]:
+        problems.append("recurrent falls (or a fall with unsteadiness) without advice to ask for a falls assessment")
+    return problems
+
+
+# --- property 7 on every text a person reads (text result, explain, report) -----------------
+
+# Words that encourage walking or exercise: none of them may appear at urgency 3 or more.
+# Written from dispositions.md ("no reason shown says keep walking or recommends exercise").
+ENCOURAGING = re.compile(
+    r"keep walking|keep to short|walking helps|walking keeps|walking is (?:good|one of)|walk, and add"
+    r"|start with short walks|start slow|build up|gradually increase|strengthen|stretch\b|try short"
+    r"|personali[sz]ed exercise|(?:exercise|exercises|walking) (?:can help|helps|is the core)",
+    re.I,
+)
+
+
+def person_texts(result: Assessment) -> dict[str, str]:
+    """Everything a person reads about this result: the terminal text, both explanations and
+    the report's visible text; free text they typed (name, notes) is taken out."""
+    import html as html_lib
+    from datetime import UTC, datetime
+
+    import click
+
+    from triage.explain import explain, render_text
+    from triage.report import render_report
+    from triage.summary import render_summary
+
+    page = render_report(result, now=datetime(2025, 1, 2, tzinfo=UTC))
+    page = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", page)
+    texts = {
+        "text result": click.unstyle(render_summary(result)),
+        "explain": render_text(result, explain(result)),
+        "explain --all": render_text(result, explain(result, everything=True)),
+        "report": html_lib.unescape(re.sub(r"<[^>]*>", " ", page)),
+    }
+    # Not the person's own words (name, notes), nor the titles of the cited articles.
+    left_out = [result.answers.get(q) for q in ("name", "notes")] + [s.title for s in result.kb.sources.values()]
+    for value in left_out:
+        if isinstance(value, str) and value.strip():
+            texts = {k: v.replace(value, " ") for k, v in texts.items()}
+    return {k: re.sub(r"\s+", " ", v) for k, v in texts.items()}
+
+
+def self_care_words(kb: KnowledgeBase) -> list[str]:
+    """The knowledge base's own self-care wording: exercise advice, and the reasons of the
+    rules that lead to a self-care result (or only add advice)."""
+    words = [f"{a.text}" for a in kb.advice.values() if a.group in EXERCISE_GROUPS or a.id == "keep-walking"]
+    for rule in kb.rules:
+        self_care = rule.floor is not None and URGENCY.get(rule.floor) == 0
+        advice_only = rule.floor is None and rule.finding is None and rule.compute is None
+        if self_care or advice_only:
+            words.append(rule.because)
+    return words
+
+
+def violations_texts(kb: KnowledgeBase, answers: Mapping[str, Any], result: Assessment | None = None) -> list[str]:
+    """Property 7 on every text: at urgency 3 or more nothing encourages walking or exercise,
+    and the reasons shown first ("Why") are only rules that set the disposition."""
+    result = result or _assess(kb, answers)
+    texts = person_texts(result)
+    problems = []
+    deciding = {r.id for r in result.fired if r.floor == result.disposition.id}
+    why = texts["text result"].split(" Why: ", 1)
+    if len(why) == 2:
+        shown_first = why[1].split(" Also noted: ")[0].split(" Get help if: ")[0]
+        for rule in result.fired:
+            if f"[{rule.id};" in shown_first and rule.id not in deciding:
+                problems.append(f"'Why' shows {rule.id}, which does not set {result.disposition.id}")
+    if result.urgency < 3:
+        return problems
+    forbidden = [re.sub(r"\s+", " ", w) for w in self_care_words(kb)]
+    for name, text in texts.items():
+        hit = ENCOURAGING.search(text)
+        if hit:
+            context = text[max(hit.start() - 60, 0) : hit.end() + 60]
+            problems.append(f"{name} at urgency {result.urgency}: {hit.group(0)!r} in ...{context}...")
+        problems += [f"{name} at urgency {result.urgency} says {w[:70]!r}" for w in forbidden if w in text]
     return problems
 
 
@@ -585,6 +705,7 @@ SINGLE_ANSWER_CHECKS: dict[str, Callable[[KnowledgeBase, Mapping[str, Any]], lis
     "unknown": violations_unknown,
     "backward_walking": violations_backward_walking,
     "contradictions": violations_contradictions,
+    "texts": violations_texts,
     "traceable": violations_traceable,
 }
 
@@ -669,14 +790,24 @@ class Case:
     answers: Answers
 
 
+# Questions that are not red flags but that the policy escalates on (the falls line of
+# dispositions.md): the grid varies them like the red-flag questions.
+GRID_EXTRA = ("falls", "balance_problems")
+
+
+def grid_questions(kb: KnowledgeBase) -> list[Question]:
+    return [kb.question_by_id[q] for q in (*kb.red_flags, *GRID_EXTRA)]
+
+
 def enumerate_red_flag_cases(kb: KnowledgeBase) -> tuple[list[Case], int]:
-    """Every red-flag question alone at every value, and every pair at every pair of values,
-    over each background. Returns every combination that can be asked (several may give the
-    same answers, e.g. a pair whose one answer is the background's own) and the number that
-    cannot be asked together (for example deformity with injury = no)."""
+    """Every red-flag question (and GRID_EXTRA question) alone at every value, and every pair
+    at every pair of values, over each background. Returns every combination that can be
+    asked (several may give the same answers, e.g. a pair whose one answer is the
+    background's own) and the number that cannot be asked together (for example deformity
+    with injury = no)."""
     seen: list[Case] = []
     impossible = 0
-    rf = [kb.question_by_id[q] for q in kb.red_flags]
+    rf = grid_questions(kb)
     for name, base in BACKGROUNDS.items():
         base = normalise(kb, base)
         singles: list[tuple[str, Any]] = [(q.id, v) for q in rf for v in domain(q, kb)]

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from safety_support import (
+    GRID_EXTRA,
     Case,
     canonical,
     domain,
@@ -94,7 +95,7 @@ def test_enumeration_is_complete_and_reported(enumeration: Enumeration, capsys: 
     # every red-flag question appears at every value (None = "not sure") in every background
     for background in ("no-pain", "osteoarthritis-with-pain", "after-an-injury"):
         cases = [c.answers for c in enumeration.combinations if c.background == background]
-        for qid in KB.red_flags:
+        for qid in (*KB.red_flags, *GRID_EXTRA):
             for value in domain(KB.question_by_id[qid], KB):
                 assert any(qid in a and a[qid] == value and (a[qid] is None) == (value is None) for a in cases), (
                     background,
@@ -128,3 +129,15 @@ def test_p4_exhaustive_monotone(enumeration: Enumeration) -> None:
 def test_p5_exhaustive_unknown_is_never_no(enumeration: Enumeration) -> None:
     failures = {key: v for key, v in enumeration.unknown.items() if v}
     assert not failures, next(iter(failures.items()))
+
+
+def test_grid_covers_the_new_policy_lines(enumeration: Enumeration) -> None:
+    """The calf "not sure" x breathless pair and the falls x unsteady pair are in the grid,
+    in every background, and get what dispositions.md asks."""
+    for background in ("no-pain", "osteoarthritis-with-pain", "after-an-injury"):
+        cases = [c for c in enumeration.combinations if c.background == background]
+        unsure_calf = [c for c in cases if dict(c.varied) == {"calf_swelling": None, "breathless": True}]
+        falls = [c for c in cases if dict(c.varied) == {"falls": "one", "balance_problems": True}]
+        assert unsure_calf and falls, background
+        assert all(enumeration.urgency[canonical(c.answers)] == 4 for c in unsure_calf)
+        assert all(enumeration.urgency[canonical(c.answers)] >= 1 for c in falls)

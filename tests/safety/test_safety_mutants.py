@@ -27,6 +27,7 @@ from safety_support import (
     violations_deterministic,
     violations_monotone,
     violations_red_flags,
+    violations_texts,
     violations_total,
     violations_traceable,
     violations_unknown,
@@ -121,6 +122,7 @@ def _pair(background: str, first: tuple[str, Any], second: tuple[str, Any]) -> d
         ("RF-POST-SURGERY", ("knee_surgery", "replacement"), ("fever", True)),
         ("RF-CLOT-LUNG", ("calf_swelling", True), ("breathless", True)),
         ("TX-FAILED-SEVERE", ("treatment_tried", "not-helping"), ("walking_tolerance", "under-10-min")),
+        ("SP-FALLS", ("falls", "one"), ("balance_problems", True)),
     ],
 )
 def test_p3_bites_combination_rule_removed(
@@ -136,6 +138,29 @@ def test_p3_bites_combination_rule_removed(
 )
 def test_p3_bites_floor_lowered_one_step(tmp_path: Path, rule_id: str) -> None:
     assert_bites(Mutant(tmp_path).lower_floor(rule_id).load(), violations_red_flags)
+
+
+def test_p3_bites_falls_rule_removed(tmp_path: Path) -> None:
+    """Mutant (issue 8): the falls rule removed; two falls in a year then stay at self-care."""
+    found = assert_bites(Mutant(tmp_path).remove_rule("SP-FALLS").load(), violations_red_flags)
+    assert "falls" in found
+
+
+UNSURE_CALF_BREATHLESS = [_pair(b, ("calf_swelling", None), ("breathless", True)) for b in BACKGROUNDS]
+
+
+def test_p3_bites_breathless_asked_only_when_the_calf_is_swollen(tmp_path: Path) -> None:
+    """Mutant (issue 8): `breathless` asked only when calf_swelling is true. An answer to it
+    after an unsure calf is then ignored as "not asked", and the ambulance is missed."""
+    mutant = Mutant(tmp_path).replace_in("question", "breathless", "is = true, or_unsure = true", "is = true").load()
+    found = assert_bites(mutant, violations_red_flags, UNSURE_CALF_BREATHLESS)
+    assert "emergency" in found
+
+
+def test_p3_bites_clot_rule_ignores_an_unsure_calf(tmp_path: Path) -> None:
+    old = '{ q = "calf_swelling", is = true, or_unsure = true }'
+    mutant = Mutant(tmp_path).replace_in("rule", "RF-CLOT-LUNG", old, '{ q = "calf_swelling", is = true }').load()
+    assert_bites(mutant, violations_red_flags, UNSURE_CALF_BREATHLESS)
 
 
 def test_p3_bites_ottawa_not_sure_counted_as_no(tmp_path: Path) -> None:
@@ -249,6 +274,83 @@ def test_p7_bites_keep_walking_at_higher_urgency(tmp_path: Path) -> None:
 def test_p7_bites_exercise_advice_when_urgent(tmp_path: Path) -> None:
     mutant = Mutant(tmp_path).replace_in("advice", "strengthen-legs", "max_urgency = 2", "max_urgency = 3").load()
     assert "exercise advice" in assert_bites(mutant, violations_contradictions)
+
+
+def test_p7_bites_shoes_advice_for_cushioned_shoes(tmp_path: Path) -> None:
+    mutant = Mutant(tmp_path).replace_in("advice", "shoes", 'unless = [{ q = "footwear", in = ["supportive"] }]\n', "")
+    assert "habit already right" in assert_bites(mutant.load(), violations_contradictions)
+
+
+def test_p7_bites_high_impact_advice_for_no_sport(tmp_path: Path) -> None:
+    old = 'unless = [{ q = "high_impact_sport", is = false }]\n'
+    mutant = Mutant(tmp_path).replace_in("advice", "avoid-high-impact", old, "").load()
+    assert "high_impact_sport" in assert_bites(mutant, violations_contradictions)
+
+
+def test_p7_bites_no_balance_advice_with_a_fall(tmp_path: Path) -> None:
+    mutant = Mutant(tmp_path).replace_in("rule", "DER-FALL-RISK", 'advice = ["strength-and-balance"]', "").load()
+    assert "strength-and-balance" in assert_bites(mutant, violations_contradictions)
+
+
+def test_p7_bites_no_falls_assessment_advice(tmp_path: Path) -> None:
+    mutant = Mutant(tmp_path).replace_in("rule", "SP-FALLS", 'advice = ["falls-assessment"]\n', "").load()
+    assert "falls assessment" in assert_bites(mutant, violations_contradictions)
+
+
+def test_p7_bites_walking_aid_without_severe_pain(tmp_path: Path) -> None:
+    old = 'advice = ["strengthen-legs", "heat-and-ice"]'
+    new = 'advice = ["strengthen-legs", "heat-and-ice", "walking-aid"]'
+    mutant = Mutant(tmp_path).replace_in("rule", "SC-OA-EXERCISE", old, new).load()
+    assert "severe pain" in assert_bites(mutant, violations_contradictions)
+
+
+def _urgent_with_self_care() -> list[dict[str, Any]]:
+    """Urgent results (cannot take four steps; a stuck knee) where self-care rules also fire."""
+    cases = []
+    for name in ("osteoarthritis-with-pain", "after-an-injury"):
+        for qid, value in (("can_bear_weight", False), ("locking", "stuck")):
+            answers = with_answer(REAL, normalise(REAL, BACKGROUNDS[name]), qid, value)
+            assert answers is not None and assess(answers, kb=REAL).urgency >= 3
+            cases.append(answers)
+    return cases
+
+
+def test_p7_bites_self_care_reason_shown_when_urgent(tmp_path: Path) -> None:
+    """A self-care rule ("walking keeps the joints moving") allowed at any urgency: the report
+    shows its reason at urgency 3."""
+    mutant = Mutant(tmp_path).replace_in("rule", "WN-KEEP-KNEES-WELL", "max_urgency = 2", "max_urgency = 4").load()
+    assert "report" in assert_bites(mutant, violations_texts, _urgent_with_self_care())
+
+
+def test_p7_bites_walking_words_in_the_urgent_advice(tmp_path: Path) -> None:
+    old = "Until you are seen, rest the knee."
+    new = "Until you are seen, keep walking gently."
+    mutant = Mutant(tmp_path).replace_in("advice", "urgent-care-today", old, new).load()
+    assert "keep walking" in assert_bites(mutant, violations_texts, _urgent_with_self_care())
+
+
+def test_p7_bites_every_fired_rule_shown_as_a_reason(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A broken copy of the library: "Why" lists every rule with a floor (as before issue 8),
+    so an urgent result says "walking helps knee pain ... build up gradually"."""
+    from triage.assessment import Assessment
+
+    cases = _urgent_with_self_care()
+    assert all(violations_texts(REAL, a) == [] for a in cases)
+    monkeypatch.setattr(Assessment, "reasons", property(lambda self: tuple(r for r in self.fired if r.floor)))
+    found = first_violation(REAL, violations_texts, cases)
+    assert found is not None and any("does not set" in p for p in found[1])
+    assert any("build up" in p or "Walking helps" in p for p in found[1])
+
+
+def test_p7_bites_self_care_rules_shown_at_any_urgency(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A broken copy of the library: Assessment.shows ignores max_urgency, so `explain --all`
+    and the report list the self-care rules and their sources at urgency 3."""
+    from triage.assessment import Assessment
+
+    cases = _urgent_with_self_care()
+    monkeypatch.setattr(Assessment, "shows", lambda self, rule: True)
+    found = first_violation(REAL, violations_texts, cases)
+    assert found is not None and any(p.startswith(("explain --all", "report")) for p in found[1])
 
 
 def test_p7_bites_walk_normally_with_a_red_flag(tmp_path: Path) -> None:

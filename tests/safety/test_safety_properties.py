@@ -7,6 +7,7 @@ Run more examples with ``pytest tests/safety --hypothesis-profile thorough``.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,7 @@ from safety_support import (
     violations_deterministic,
     violations_monotone,
     violations_red_flags,
+    violations_texts,
     violations_total,
     violations_traceable,
     violations_unknown,
@@ -149,6 +151,27 @@ def test_p7_no_contradictions(answers: dict) -> None:
     assert violations_contradictions(KB, answers) == []
 
 
+@given(any_answers(KB))
+def test_p7_no_contradictions_in_any_text(answers: dict) -> None:
+    """The text result, `explain` (both forms) and the report: nothing encourages walking or
+    exercise at urgency 3 or more, and "Why" shows only the rules that set the result."""
+    assert violations_texts(KB, answers) == []
+
+
+CASES = sorted((Path(__file__).parents[1] / "cases").glob("*.json"))
+SHARED = sorted((Path(__file__).parents[3] / "shared" / "vignettes").glob("*.json"))
+
+
+@pytest.mark.parametrize("path", CASES + SHARED, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_p7_every_case_fits_the_person(path: Path) -> None:
+    """Done-when of the policy update, for every case: no shoes advice with cushioned shoes,
+    no "avoid high-impact sport" without any, balance advice with a fall or unsteadiness
+    (where exercise advice is allowed), no walking encouragement at urgency 3 or more."""
+    answers = json.loads(path.read_text(encoding="utf-8"))["answers"]
+    assert violations_contradictions(KB, answers) == []
+    assert violations_texts(KB, answers) == []
+
+
 # --- 8. Traceable -----------------------------------------------------------------------------
 
 
@@ -184,6 +207,7 @@ def test_backgrounds_satisfy_every_property(name: str) -> None:
         violations_unknown,
         violations_backward_walking,
         violations_contradictions,
+        violations_texts,
         violations_traceable,
     ):
         assert check(KB, answers) == [], check.__name__

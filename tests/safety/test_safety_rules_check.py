@@ -37,6 +37,12 @@ def test_real_knowledge_base_is_clean() -> None:
          "unknown advice 'walking-stick'"),
         ("question", "breathless", 'q = "calf_swelling"', 'q = "calf_swollen"',
                      "not an earlier question"),
+        ("advice", "shoes", 'in = ["supportive"]', 'in = ["cushioned"]', "unless: footwear: ['cushioned']"),
+        ("advice", "shoes", '{ q = "footwear", in = ["supportive"] }', '{ finding = "fall-risk" }',
+         "unless: only answers can be tested"),
+        ("rule", "SP-FALLS", 'floor = "see-a-professional"', 'floor = "see-a-professional"\nmax_urgency = 0',
+         "max_urgency 0 is below the urgency of its own floor"),
+        ("rule", "WC-SLOPES", "max_urgency = 2", "max_urgency = 7", "max_urgency 7 is off the ladder"),
     ],
 )  # fmt: skip
 def test_check_reports_a_broken_reference(
