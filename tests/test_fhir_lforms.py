@@ -88,6 +88,10 @@ def test_lhc_forms_hides_and_shows_as_we_do(page):
     page.choose("injury", 2)  # not sure
     page.wait_for("!document.getElementById('item-injury_days_ago/1')", "injury questions to hide")
     assert [q for q in page.shown() if q.startswith("injury")] == ["injury"]
+    page.choose("calf_swelling", 2)  # not sure about the calf: the breathless question must show
+    page.wait_for("!!document.getElementById('item-breathless/1')", "breathless after a calf 'not sure'")
+    page.choose("calf_swelling", 1)  # no
+    page.wait_for("!document.getElementById('item-breathless/1')", "breathless to hide")
 
 
 def test_a_broken_enable_when_shows_in_lhc_forms(page):
