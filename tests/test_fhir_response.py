@@ -226,3 +226,11 @@ def test_cli_response_reads_standard_input_and_a_case_file():
     by_path = run_cli("fhir", "response", str(case))
     by_stdin = run_cli("fhir", "response", "-", input=json.dumps(load_case(case)["answers"]))
     assert by_path.exit_code == 0 and by_path.stdout == by_stdin.stdout
+
+
+def test_cli_response_warns_about_answers_to_questions_not_asked():
+    answers = {**base_answers(), "injury_days_ago": 3}  # no injury: not asked
+    result = run_cli("fhir", "response", "-", input=json.dumps(answers))
+    assert result.exit_code == 0
+    assert "triage: warning: injury_days_ago: not asked" in result.stderr
+    assert "injury_days_ago" not in result.stdout

@@ -51,7 +51,10 @@ def emit(resource: dict[str, Any], output: str | None, force: bool) -> None:
 )
 @output_option
 def questionnaire_command(adaptive_url: str | None, output: str | None, force: bool) -> None:
-    """Print the FHIR R4 Questionnaire: every question, its answers and enableWhen."""
+    """Print the FHIR R4 Questionnaire.
+
+    Every question with its answer options, limits, help and enableWhen (docs/fhir.md).
+    """
     from .fhir import ExportError, build_questionnaire
 
     try:
@@ -70,12 +73,15 @@ def response_command(answers_file: str, output: str | None, force: bool) -> None
     Status "completed" when every required question is answered, "in-progress" when some
     are still to come; invalid answers exit 2 and write nothing.
     """
-    from .answers import AnswersError
+    from .answers import AnswersError, validate
     from .fhir import build_response
 
     raw = read_answers(answers_file)
+    kb = load_knowledge_base()
     try:
-        resource = build_response(load_knowledge_base(), raw)
+        resource = build_response(kb, raw)
     except AnswersError as error:
         fail(error.problems, f"invalid answers in {answers_file}:")
+    for warning in validate(raw, kb, partial=True).warnings:  # e.g. an answer to a question not asked
+        click.echo(f"triage: warning: {warning}", err=True)
     emit(resource, output, force)
