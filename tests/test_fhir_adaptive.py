@@ -99,3 +99,17 @@ def test_bad_requests_are_listed_problems():
     young = json.loads(json.dumps(first))
     young["item"] = [{"linkId": "age", "answer": [{"valueInteger": 12}]}]
     assert problems(young) == ["age: 12 is below the minimum 18 (this tool is for adults)"]
+
+
+def test_a_changed_answer_disables_a_shown_question_without_error():
+    """The person said "injury: yes", saw "how many days ago?", then changed to "no"."""
+    response = start_response(KB)
+    for link, value in (("age", 40), ("injury", True)):
+        response = next_question(KB, response)
+        assert response["contained"][0]["item"][-1]["linkId"] == link
+        response.setdefault("item", []).append(answer_item(FHIR, KB.question_by_id[link], value))
+    response = next_question(KB, response)
+    assert response["contained"][0]["item"][-1]["linkId"] == "injury_days_ago"
+    response["item"][1] = answer_item(FHIR, KB.question_by_id["injury"], False)
+    response = next_question(KB, response)
+    assert response["contained"][0]["item"][-1]["linkId"] == "can_bear_weight"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from ..answers import AnswersError, validate
+from ..answers import AnswersError, asked_questions, validate
 from ..assessment import Assessment
 from ..knowledge import KnowledgeBase
 from ..questionnaire import Flow, Progress
@@ -69,9 +69,8 @@ def next_question(kb: KnowledgeBase, request: Any) -> dict[str, Any]:
         raise AnswersError(unknown)
     answers = read_response(kb, response, partial=True, header=False)
     valid = validate(answers, kb, partial=True)
-    missing = [
-        f"{q}: required" for q in shown if q in kb.question_by_id and kb.question_by_id[q].required and q not in answers
-    ]
+    asked = {q.id for q in asked_questions(kb, valid.answers)}  # a changed answer may have disabled some shown ones
+    missing = [f"{q}: required" for q in shown if q in asked and kb.question_by_id[q].required and q not in answers]
     not_shown = [
         f"{q}: answered but never asked (not in the contained Questionnaire)" for q in answers if q not in shown
     ]
