@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
+
+from triage.paths import KB_ENV
 
 _COMMON = {
     "deadline": None,
@@ -24,3 +27,14 @@ settings.register_profile("thorough", max_examples=2500, **_COMMON)
 settings.register_profile("dev", max_examples=15, **_COMMON)
 # The hypothesis pytest plugin applies --hypothesis-profile after this file is imported.
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(autouse=True)
+def _restore_triage_kb():
+    """`triage --kb DIR` sets TRIAGE_KB in the process (so that workers inherit it); undo that per test."""
+    before = os.environ.get(KB_ENV)
+    yield
+    if before is None:
+        os.environ.pop(KB_ENV, None)
+    else:
+        os.environ[KB_ENV] = before

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner, Result
 
 from triage.cli import main
+from triage.paths import KB_ENV
 
 CASES_DIR = Path(__file__).parent / "cases"
 CASES = sorted(CASES_DIR.glob("*.json"))
@@ -19,7 +21,9 @@ def load_case(path: Path) -> dict[str, Any]:
 
 
 def run_cli(*args: str, input: str | None = None) -> Result:
-    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+    # Naming TRIAGE_KB makes CliRunner put it back afterwards: `--kb DIR` sets it in the process.
+    env = {KB_ENV: os.environ.get(KB_ENV)}
+    return CliRunner().invoke(main, list(args), input=input, env=env, catch_exceptions=False)
 
 
 def base_answers() -> dict[str, Any]:

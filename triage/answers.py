@@ -1,4 +1,4 @@
-"""Answers files (format 1): parse and validate exactly as ../shared/spec/answers.md says.
+"""Answers files (format 1): parse and validate exactly as docs/answers.md says.
 
 Every problem is collected and reported at once. Answers to questions that are not asked
 (their asked-when condition is false) are dropped with a warning; the engine only ever

@@ -82,7 +82,7 @@ class Assessment:
         return tuple(r for r in self.fired if not r.floor and self.shows(r))
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON result of ../shared/spec/dispositions.md, plus a few extra keys."""
+        """The JSON result (docs/policy.md, "The machine-readable result"), plus a few extra keys."""
         return {
             "disposition": self.disposition.id,
             "urgency": self.disposition.urgency,

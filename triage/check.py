@@ -10,11 +10,13 @@ from typing import Any
 
 from .conditions import Atom, Condition, condition_holds
 from .formulas import FORMULAS
+from .governance import check_governance, retired_ids
 from .knowledge import Citation, KnowledgeBase, Question, Rule
 
 
-def check_knowledge_base(kb: KnowledgeBase) -> list[str]:
-    problems: list[str] = []
+def check_knowledge_base(kb: KnowledgeBase, *, release: bool = False) -> list[str]:
+    """Every problem, one line each. ``release``: drafts are problems too (governance.py)."""
+    problems: list[str] = check_governance(kb, release=release)
     problems += _check_questions(kb)
     for rule in kb.rules:
         problems += [f"rule {rule.id}: {p}" for p in _check_rule(kb, rule)]
@@ -25,14 +27,18 @@ def check_knowledge_base(kb: KnowledgeBase) -> list[str]:
         problems += [f"advice {item.id}: unless: {p}" for p in _check_unless(kb, item.unless)]
     for disposition in kb.dispositions:
         problems += [
-            f"disposition {disposition.id}: unknown advice {a!r}" for a in disposition.advice if a not in kb.advice
+            f"disposition {disposition.id}: unknown advice {a!r}"
+            for a in disposition.advice
+            if a not in kb.advice and a not in kb.retired_advice
         ]
         problems += [
             f"disposition {disposition.id}: its own advice {a!r} has max_urgency below {disposition.urgency}"
             for a in disposition.advice
             if a in kb.advice and kb.advice[a].max_urgency < disposition.urgency
         ]
-    problems += [f"safety net: unknown advice {a!r}" for a in kb.safety_net if a not in kb.advice]
+    problems += [
+        f"safety net: unknown advice {a!r}" for a in kb.safety_net if a not in kb.advice and a not in kb.retired_advice
+    ]
     if not kb.safety_net:
         problems.append("safety net: empty (every result must carry one)")
     used = {a for r in kb.rules for a in r.advice} | {a for d in kb.dispositions for a in d.advice} | set(kb.safety_net)
@@ -70,8 +76,10 @@ def _atoms(condition: Condition) -> Iterator[Atom]:
 
 
 def _check_rule(kb: KnowledgeBase, rule: Rule) -> Iterator[str]:
-    concluded = {r.finding for r in kb.rules if r.finding}
-    computed = {r.compute for r in kb.rules if r.compute}
+    # What retired rules conclude, or retired advice, is reported once, by governance.py.
+    retired = {x for r in kb.retired_rules for x in (r.finding, r.compute) if x} | retired_ids(kb)
+    concluded = {r.finding for r in kb.rules if r.finding} | retired
+    computed = {r.compute for r in kb.rules if r.compute} | retired
     for atom in _atoms(rule.when):
         if atom.kind == "finding" and atom.subject not in concluded:
             yield f"finding {atom.subject!r} is concluded by no rule"
@@ -90,7 +98,7 @@ def _check_rule(kb: KnowledgeBase, rule: Rule) -> Iterator[str]:
         yield f"max_urgency {rule.max_urgency} is below the urgency of its own floor {rule.floor}"
     if rule.compute and rule.compute not in FORMULAS:
         yield f"compute {rule.compute!r} is not a known formula ({', '.join(FORMULAS)})"
-    yield from (f"unknown advice {a!r}" for a in rule.advice if a not in kb.advice)
+    yield from (f"unknown advice {a!r}" for a in rule.advice if a not in kb.advice and a not in retired)
     yield from _check_citations(kb, rule.cite)
 
 

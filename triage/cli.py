@@ -12,6 +12,7 @@ import click
 
 from .answers import AnswersError, parse_json, unwrap_case
 from .knowledge import KnowledgeBaseError, load_knowledge_base
+from .paths import KB_ENV
 
 DISCLAIMER = (
     "This is not a diagnosis. It cannot examine you. In an emergency call your emergency number "
@@ -66,7 +67,45 @@ def assess_file(source: str, from_fhir: bool = False) -> Any:
         fail(error.problems, f"invalid answers in {source}:")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _use_kb(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
+    """--kb DIR: set TRIAGE_KB, the one setting the library's loader reads (paths.py), then load it."""
+    if value is None:
+        return
+    os.environ[KB_ENV] = str(value.resolve())
+    if ctx.parent is not None:  # on a command: the group has loaded the default already
+        try:
+            load_knowledge_base()
+        except KnowledgeBaseError as error:
+            fail(error.problems, f"the knowledge base in {value} cannot be loaded:")
+
+
+def _kb_parameter() -> click.Option:
+    return click.Option(
+        ["--kb"],
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        callback=_use_kb,
+        expose_value=False,
+        is_eager=True,
+        metavar="DIR",
+        help="Use the knowledge-base folder DIR instead of the built-in one (also: TRIAGE_KB=DIR).",
+    )
+
+
+class KbGroup(click.Group):
+    """Every command, including ones added later in their own modules, accepts --kb DIR."""
+
+    group_class = type  # subgroups (`triage rules`) are KbGroups too
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if type(command) is click.Group:  # a plain subgroup from another module: its commands get --kb too
+            command.__class__ = KbGroup
+        if command is not None and not any(p.name == "kb" for p in command.params):
+            command.params.append(_kb_parameter())
+        return command
+
+
+@click.group(cls=KbGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="triage")
 def main() -> None:
     """Knee pain and walking: keep walking, how to walk, and when to see someone.
@@ -77,6 +116,9 @@ def main() -> None:
         load_knowledge_base()
     except KnowledgeBaseError as error:
         fail(error.problems, "the knowledge base cannot be loaded:")
+
+
+main.params.append(_kb_parameter())
 
 
 @main.command("assess")
@@ -129,8 +171,10 @@ def rules_list() -> None:
     kb = load_knowledge_base()
     width = max(len(r.id) for r in kb.rules)
     for rule in kb.rules:
-        click.echo(f"{rule.id:<{width}}  {rule.floor or '-':<20}  {rule.title}")
-    click.echo(f"\n{len(kb.rules)} rules; knowledge base {kb.version} (sha256 {kb.sha256[:16]}...)")
+        draft = " (draft)" if rule.status == "draft" else ""
+        click.echo(f"{rule.id:<{width}}  {rule.floor or '-':<20}  {rule.title}{draft}")
+    retired = f", {len(kb.retired_rules)} retired not shown" if kb.retired_rules else ""
+    click.echo(f"\n{len(kb.rules)} rules{retired}; knowledge base {kb.version} (sha256 {kb.sha256[:16]}...)")
 
 
 @rules_group.command("show")
@@ -141,7 +185,7 @@ def rules_show(rule_id: str) -> None:
     from .explain import cite_text
 
     kb = load_knowledge_base()
-    rule = next((r for r in kb.rules if r.id == rule_id), None)
+    rule = next((r for r in (*kb.rules, *kb.retired_rules) if r.id == rule_id), None)
     if rule is None:
         ids = ", ".join(r.id for r in kb.rules if rule_id.upper() in r.id) or "see `triage rules list`"
         fail([f"no rule {rule_id!r} ({ids})"], "unknown rule")
@@ -156,17 +200,22 @@ def rules_show(rule_id: str) -> None:
     if rule.advice:
         click.echo(f"  advice:   {', '.join(rule.advice)}")
     click.echo(f"  because:  {rule.because}")
+    click.echo(f"  status:   {rule.status or '-'}, reviewed {rule.reviewed or '-'}, since {rule.since or '-'}")
     for cite in rule.cite:
         click.echo(f"  source    {cite_text(cite)}")
 
 
 @rules_group.command("check")
-def rules_check() -> None:
-    """Check the knowledge base: references, citations, quotes, reachability. Exit 1 on problems."""
+@click.option("--release", is_flag=True, help="Drafts are problems too: for a knowledge base about to be released.")
+def rules_check(release: bool) -> None:
+    """Check the knowledge base: references, citations, quotes, reachability, metadata and changelog.
+
+    Exit 1 on problems. See docs/changing-rules.md.
+    """
     from .check import check_knowledge_base
 
     kb = load_knowledge_base()
-    problems = check_knowledge_base(kb)
+    problems = check_knowledge_base(kb, release=release)
     if problems:
         click.echo(f"triage rules check: {len(problems)} problem(s):", err=True)
         for problem in problems:
@@ -177,15 +226,21 @@ def rules_check() -> None:
     )
     click.echo(
         f"ok: {len(kb.rules)} rules, {len(kb.advice)} advice items, {len(kb.questions)} questions, "
-        f"{len(kb.sources)} sources, {quotes} quotes found verbatim; every rule can fire."
+        f"{len(kb.sources)} sources, {quotes} quotes found verbatim; every rule can fire; "
+        f"knowledge base {kb.version}, {len(kb.retired_rules)} retired rule(s), "
+        f"{sum(r.status == 'draft' for r in kb.rules)} draft(s)."
     )
 
 
 # Commands in their own modules (imported last: they use the helpers above).
 from .cli_ask import ask_command  # noqa: E402
+from .cli_cases import cases_group  # noqa: E402
 from .cli_fhir import fhir_group  # noqa: E402
+from .cli_governance import diff_command  # noqa: E402
 from .cli_report import report_command  # noqa: E402
 
 main.add_command(ask_command)
 main.add_command(report_command)
+main.add_command(cases_group)
+rules_group.add_command(diff_command)
 main.add_command(fhir_group)

@@ -13,8 +13,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .changelog import ChangeEntry, as_date, parse_changelog
 from .conditions import Condition, ConditionError, parse_condition
-from .paths import rules_dir
+from .paths import knowledge_base_dir
 
 
 class KnowledgeBaseError(Exception):
@@ -23,6 +24,9 @@ class KnowledgeBaseError(Exception):
     def __init__(self, problems: list[str]):
         super().__init__("\n".join(problems))
         self.problems = problems
+
+
+_META = ("status", "reviewed", "since")  # governance metadata on every rule and advice item
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,9 @@ class Rule:
     # whose words are about walking or exercise is left out of more urgent results (the JSON
     # keeps every fired rule). Like Advice.max_urgency.
     max_urgency: int = 4
+    status: str | None = None  # draft | active | retired; None (missing) fires, and rules check rejects it
+    reviewed: str | None = None  # 'YYYY-MM-DD' (anything else is kept as given, for rules check)
+    since: str | None = None  # the knowledge-base version that added or last changed it
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,9 @@ class Advice:
     # Left out when this condition holds on the answers: a habit the answers show is already
     # right (cushioned shoes, no high-impact sport). Unknown (left out) never matches.
     unless: Condition = ()
+    status: str | None = None
+    reviewed: str | None = None
+    since: str | None = None
 
 
 @dataclass(frozen=True)
@@ -131,6 +141,12 @@ class KnowledgeBase:
     fhir: dict[str, Any] = field(default_factory=dict)  # the [fhir*] tables: canonical URL, priority map
     question_by_id: dict[str, Question] = field(default_factory=dict)
     disposition_by_id: dict[str, Disposition] = field(default_factory=dict)
+    # Retired rules and advice stay in the files but are kept apart here, so that nothing
+    # (engine, checks, questionnaire) ever sees them in `rules` or `advice`.
+    retired_rules: tuple[Rule, ...] = ()
+    retired_advice: dict[str, Advice] = field(default_factory=dict)
+    changelog: tuple[ChangeEntry, ...] = ()
+    changelog_problems: tuple[str, ...] = ()
 
     @property
     def red_flags(self) -> tuple[str, ...]:
@@ -152,10 +168,14 @@ def fingerprint(root: Path) -> str:
     return digest.hexdigest()
 
 
-@cache
 def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
-    """Load and cache the knowledge base (the shipped one unless ``root`` is given)."""
-    return _Loader(root or rules_dir()).load()
+    """Load and cache a knowledge base: ``root``, else TRIAGE_KB, else the shipped one (paths.py)."""
+    return _load(Path(root).resolve() if root else knowledge_base_dir())
+
+
+@cache
+def _load(root: Path) -> KnowledgeBase:
+    return _Loader(root).load()
 
 
 class _Loader:
@@ -164,6 +184,8 @@ class _Loader:
         self.problems: list[str] = []
 
     def load(self) -> KnowledgeBase:
+        if not self.root.is_dir():
+            raise KnowledgeBaseError([f"{self.root}: no such knowledge-base folder"])
         tables: dict[str, list[tuple[str, dict[str, Any]]]] = {}
         meta: dict[str, Any] = {}
         for path in sorted(self.root.glob("*.toml")):
@@ -178,12 +200,15 @@ class _Loader:
                 else:
                     meta[key] = value
         questions = tuple(self._question(f, t) for f, t in tables.get("question", []))
-        rules = tuple(self._rule(f, t) for f, t in tables.get("rule", []))
-        advice = {t.get("id", "?"): self._advice(f, t) for f, t in tables.get("advice", [])}
+        all_rules = tuple(self._rule(f, t) for f, t in tables.get("rule", []))
+        all_advice = {t.get("id", "?"): self._advice(f, t) for f, t in tables.get("advice", [])}
+        rules = tuple(r for r in all_rules if r.status != "retired")
+        advice = {k: a for k, a in all_advice.items() if a.status != "retired"}
+        changelog, changelog_problems = parse_changelog([t for _, t in tables.get("changelog", [])])
         dispositions = tuple(self._disposition(f, t, rank) for rank, (f, t) in enumerate(tables.get("disposition", [])))
         sources = {t.get("key", "?"): self._source(f, t) for f, t in tables.get("source", [])}
         self._unique("question", [q.id for q in questions])
-        self._unique("rule", [r.id for r in rules])
+        self._unique("rule", [r.id for r in all_rules])
         self._unique("advice", [f"{t.get('id')}" for _, t in tables.get("advice", [])])
         self._unique("source", [f"{t.get('key')}" for _, t in tables.get("source", [])])
         if not dispositions:
@@ -203,6 +228,10 @@ class _Loader:
             fhir={k: v for k, v in meta.items() if k.startswith("fhir") and isinstance(v, dict)},
             question_by_id={q.id: q for q in questions},
             disposition_by_id={d.id: d for d in dispositions},
+            retired_rules=tuple(r for r in all_rules if r.status == "retired"),
+            retired_advice={k: a for k, a in all_advice.items() if a.status == "retired"},
+            changelog=changelog,
+            changelog_problems=tuple(changelog_problems),
         )
 
     def _unique(self, what: str, ids: list[str]) -> None:
@@ -264,7 +293,7 @@ class _Loader:
         where = f"{file}: rule {t.get('id', '?')}"
         known = {
             *("id", "title", "because", "when", "when_any", "finding", "floor"),
-            *("compute", "advice", "cite", "max_urgency"),
+            *("compute", "advice", "cite", "max_urgency", *_META),
         }
         if set(t) - known:
             self.problems.append(f"{where}: unknown key(s) {sorted(set(t) - known)}")
@@ -283,6 +312,7 @@ class _Loader:
             compute=self._get(where, t, "compute", str, None),
             advice=tuple(self._get(where, t, "advice", list, [])),
             max_urgency=self._get(where, t, "max_urgency", int, 4),
+            **self._meta(t),
         )
 
     def _advice(self, file: str, t: dict[str, Any]) -> Advice:
@@ -295,7 +325,18 @@ class _Loader:
             cite=self._citations(where, t),
             details=self._get(where, t, "details", str, ""),
             unless=self._condition(where, t, "unless"),
+            **self._meta(t),
         )
+
+    @staticmethod
+    def _meta(t: dict[str, Any]) -> dict[str, str | None]:
+        """status, reviewed, since as given (or None): judged by `triage rules check`, not here."""
+        reviewed = t.get("reviewed")
+        return {
+            "status": None if t.get("status") is None else str(t["status"]),
+            "reviewed": as_date(reviewed) or (None if reviewed is None else str(reviewed)),
+            "since": None if t.get("since") is None else str(t["since"]),
+        }
 
     def _disposition(self, file: str, t: dict[str, Any], rank: int) -> Disposition:
         where = f"{file}: disposition {t.get('id', '?')}"

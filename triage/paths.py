@@ -6,7 +6,10 @@ in a source checkout or an editable install they are the top-level rules/ and re
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+KB_ENV = "TRIAGE_KB"  # a knowledge-base folder to use instead of the shipped one (`triage --kb DIR` sets it)
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -20,6 +23,12 @@ def _find(name: str) -> Path:
 
 def rules_dir() -> Path:
     return _find("rules")
+
+
+def knowledge_base_dir() -> Path:
+    """The knowledge base to use: $TRIAGE_KB if set, else the shipped rules/. The one place this is decided."""
+    chosen = os.environ.get(KB_ENV, "").strip()
+    return Path(chosen).expanduser().resolve() if chosen else rules_dir()
 
 
 def reports_dir() -> Path:
