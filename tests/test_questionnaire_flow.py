@@ -54,9 +54,10 @@ def test_full_run_saves_the_answers_and_shows_the_result(tmp_path):
     out = result.output
     assert "KEEP WALKING AS YOU DO" in out
     assert "What to do now:" in out and "Get help if:" in out and "not a diagnosis" in out
-    assert f"Your answers are saved in {answers_file}" in out
-    assert out.rstrip().endswith(f"For a printable report: triage report {answers_file} -o report.html")
-    assert out.index("What to do now:") < out.index("Get help if:") < out.rindex("Your answers are saved")
+    assert f"All of it: triage assess {answers_file}" in " ".join(out.split())
+    # A long temporary path: the "where" lines shrink to one, so the headline stays on screen.
+    assert " ".join(out.split()).endswith(f"All of it: triage assess {answers_file}")
+    assert out.index("What to do now:") < out.index("Get help if:") < out.rindex("All of it:")
 
 
 def test_progress_marker_counts_up_and_the_total_only_shrinks(tmp_path):
@@ -217,16 +218,30 @@ def test_emergency_stops_at_once_and_saves(tmp_path):
     assert result.exit_code == 0, result.output
     out = result.output
     assert "CALL AN AMBULANCE NOW" in out
-    assert "We have stopped the questions here" in out
+    assert "The questions stopped early" in " ".join(out.split())
     assert "Did you feel or hear a pop" not in out
-    assert f"Your answers so far are saved in {answers_file}" in out
+    squashed = " ".join(out.split())
+    assert f"All of it: triage assess {answers_file}" in squashed
     report = answers_file.with_suffix(".html")
-    assert out.rstrip().endswith(f"A report to show whoever sees you: {report}")
+    assert squashed.endswith(f"Report to show whoever sees you: {report}")
     assert "Call an ambulance now" in report.read_text(encoding="utf-8")
-    assert saved(answers_file) == {"age": 40, "injury": True, "injury_days_ago": 2, "deformity": True}
+    record = saved(answers_file)
+    assert record.pop("stopped_early") == {
+        "disposition": "emergency",
+        "urgency": 4,
+        "because": ["RF-DISLOCATION"],
+        "reason": 'The questions stopped early: the answers so far already meant "Call an ambulance now", '
+        "so the other questions were not asked.",
+    }
+    assert record == {"age": 40, "injury": True, "injury_days_ago": 2, "deformity": True}
     assert sidecar(answers_file)["status"] == "stopped-early"
-    # The file is a valid answers file in progress; `triage assess` names what was never asked.
-    assert assess(saved(answers_file), partial=True).disposition.id == "emergency"
+    # The file records the early stop: `triage assess` reads it and gives the same result.
+    check = CliRunner().invoke(main, ["assess", str(answers_file), "--format", "json"])
+    assert check.exit_code == 0, check.output
+    assert json.loads(check.stdout)["disposition"] == "emergency"
+    assert "injury_pop" in json.loads(check.stdout)["stopped_early"]["not_asked"]
+    # Without the record, the same answers are an incomplete file: an error naming what is missing.
+    answers_file.write_text(json.dumps(record), encoding="utf-8")
     check = CliRunner().invoke(main, ["assess", str(answers_file)])
     assert check.exit_code == 2 and "injury_pop: required" in check.output
 
@@ -243,8 +258,10 @@ def test_urgent_care_is_said_at_once_then_only_the_ambulance_questions(tmp_path)
         assert asked in out
     for not_asked in ("Did you feel or hear a pop", "Does pressing on the kneecap", "Does the knee lock?"):
         assert not_asked not in out
-    assert "We have stopped the questions here" in out
-    assert saved(answers_file) == {
+    assert "The questions stopped early" in " ".join(out.split())
+    record = saved(answers_file)
+    assert record.pop("stopped_early")["disposition"] == "urgent-care-today"
+    assert record == {
         "age": 60, "injury": True, "injury_days_ago": 3, "deformity": False, "foot_cold_numb": False,
         "calf_swelling": False,
     }  # fmt: skip

@@ -71,7 +71,7 @@ def test_in_a_terminal_help_back_ctrl_c_and_resume(tmp_path):
         child.expect(PROMPT)
         child.sendline(line)
     child.expect("KEEP WALKING AS YOU DO")
-    child.expect("Your answers are saved in")
+    child.expect("All of it:")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0

@@ -19,7 +19,7 @@ def ask(tmp_path, stem: str, *extra: str):
 def test_ask_writes_the_report_at_the_end(tmp_path):
     result = ask(tmp_path, "V10")
     assert result.exit_code == 0, result.output
-    assert f"wrote {tmp_path / 'r.html'}" in result.output
+    assert f"Report: {tmp_path / 'r.html'}" in " ".join(result.output.split())
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "Walk, strengthen, and try short supervised backward walking" in html
     assert "31 January 2026" in html

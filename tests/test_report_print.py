@@ -54,11 +54,52 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
+EARLY_STOP = {  # a knee out of place after an injury: the questions stopped at once
+    "age": 40, "injury": True, "injury_days_ago": 2, "deformity": True,
+    "stopped_early": {"disposition": "emergency", "because": ["RF-DISLOCATION"], "reason": "stopped"},
+}  # fmt: skip
+MAX_A4_PAGES = 4
+ALL_CASES = [*sorted(p.stem for p in CASES_DIR.glob("*.json")), "not-sure", "early-stop"]
+
+
+def case_answers(case: str) -> dict:
+    return {"not-sure": with_not_sure, "early-stop": lambda: dict(EARLY_STOP)}.get(case, lambda: answers_of(case))()
+
+
+def page_one_stands_alone(assessment: triage.Assessment, pages: list[str]) -> None:
+    """Page 1: the headline with its timeframe, the safety net and the finding that set the result."""
+    first = squash(pages[0])  # pdftotext without -layout: lines in reading order
+    assert squash(assessment.disposition.title) in first
+    assert f"When: {assessment.disposition.timeframe}" in first
+    assert "Get help if" in first
+    for item in assessment.safety_net:
+        assert squash(item.text) in first
+    assert "What to do now" in first and squash(assessment.advice[0].text) in first
+    if assessment.reasons:
+        assert squash(assessment.reasons[0].title) in first  # the top finding
+    if assessment.early_stop is not None:
+        assert "The questions stopped early" in first
+
+
+@pytest.mark.parametrize("case", ALL_CASES)
+def test_every_case_prints_in_at_most_four_a4_pages_with_a_page_one_that_stands_alone(
+    tmp_path: Path, case: str
+) -> None:
+    browser.require_tools_or_skip(axe=False)
+    answers = case_answers(case)
+    assessment = triage.assess(answers)
+    pdf = tmp_path / f"{case}-A4.pdf"
+    browser.html_to_pdf(write_report(tmp_path, answers, f"{case}-A4", "A4"), pdf)
+    pages = browser.pdf_page_count(pdf)
+    assert pages <= MAX_A4_PAGES, f"{case}: {pages} A4 pages"
+    page_one_stands_alone(assessment, browser.pdf_text(pdf, layout=False).split("\f"))
+
+
 @pytest.mark.parametrize("paper", ["A4", "letter"])
-@pytest.mark.parametrize("case", ["V40", "V10", "not-sure"])
+@pytest.mark.parametrize("case", ["V40", "V10", "not-sure", "early-stop"])
 def test_chromium_prints_the_report(tmp_path: Path, case: str, paper: str) -> None:
     browser.require_tools_or_skip(axe=False)
-    answers = with_not_sure() if case == "not-sure" else answers_of(case)
+    answers = case_answers(case)
     assessment = triage.assess(answers)
     html = write_report(tmp_path, answers, f"{case}-{paper}", paper)
     pdf = tmp_path / f"{case}-{paper}.pdf"
@@ -72,6 +113,7 @@ def test_chromium_prints_the_report(tmp_path: Path, case: str, paper: str) -> No
     for item in assessment.safety_net:
         assert squash(item.text) in text
     assert "This is not a diagnosis" in text
+    page_one_stands_alone(assessment, browser.pdf_text(pdf, layout=False).split("\f"))
     if case == "not-sure":
         assert "<b>Lovelace</b>" in text and "<script>x</script>" in text  # shown as text, not markup
     png = browser.pdf_page_png(pdf, tmp_path / f"{case}-{paper}-page1", page=1)

@@ -23,11 +23,12 @@ uses these; the JSON keeps every fired rule for traceability):
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from .answers import ValidAnswers, validate
+from .answers import AnswersError, ValidAnswers, validate
 from .conditions import condition_holds
+from .early_stop import EarlyStop, check_record, split_record
 from .engine import EngineRun, TriageEngineBase, compile_engine_class
 from .knowledge import Advice, Citation, Disposition, KnowledgeBase, Rule, load_knowledge_base
 
@@ -54,6 +55,7 @@ class Assessment:
     answers: dict[str, Any]  # the answers that were asked (what the engine saw)
     warnings: tuple[str, ...]
     run: EngineRun
+    early_stop: EarlyStop | None = None  # the answers file records that the questions stopped early
 
     @property
     def urgency(self) -> int:
@@ -97,6 +99,7 @@ class Assessment:
             "not_sure": list(self.not_sure),
             "warnings": list(self.warnings),
             "knowledge_base": {"version": self.kb.version, "sha256": self.kb.sha256},
+            **({"stopped_early": self.early_stop.to_dict()} if self.early_stop else {}),
         }
 
 
@@ -119,12 +122,23 @@ def assess(answers: Mapping[str, Any] | Any, *, kb: KnowledgeBase | None = None,
 
     ``partial`` accepts answers with required questions still missing (a questionnaire in
     progress): since rules only raise the floor, its urgency can only go up as answers come.
+    An answers file that records an early stop (triage/early_stop.py) is accepted without the
+    questions that were never asked, as long as its answers still justify the stop.
     """
     kb = kb or load_knowledge_base()
     raw = dict(answers) if isinstance(answers, Mapping) else answers  # anything else: validate() says why
-    valid = validate(raw, kb, partial=partial)
+    raw, record = split_record(raw)
+    valid = validate(raw, kb, partial=partial or record is not None)
     run = engine_for(kb).start(valid.answers)
-    return build_assessment(kb, valid, run)
+    assessment = build_assessment(kb, valid, run)
+    if record is None:
+        return assessment
+    d = assessment.disposition
+    deciding = tuple(r.id for r in assessment.reasons)
+    early, problems, warnings = check_record(kb, record, valid.answers, d.id, deciding)
+    if problems and not partial:
+        raise AnswersError(problems)
+    return replace(assessment, early_stop=early, warnings=(*assessment.warnings, *warnings))
 
 
 def build_assessment(kb: KnowledgeBase, valid: ValidAnswers, run: EngineRun) -> Assessment:

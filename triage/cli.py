@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
+import shutil
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -14,10 +16,41 @@ from .answers import AnswersError, parse_json, unwrap_case
 from .knowledge import KnowledgeBaseError, load_knowledge_base
 from .paths import KB_ENV
 
-DISCLAIMER = (
-    "This is not a diagnosis. It cannot examine you. In an emergency call your emergency number "
-    "(999 in the UK, 112 in Europe, 911 in the US)."
-)
+
+def invoked_as() -> str:
+    """The command as the person started it, for the commands we suggest: `triage` when that is
+    what they typed (or the script on PATH), `.venv/bin/triage` when they typed a path, and
+    `python -m triage` for the module. Anything else (a test runner) reads as `triage`."""
+    argv0 = sys.argv[0] if sys.argv else ""
+    if Path(argv0).name == "__main__.py" and Path(argv0).parent.name == "triage":
+        python = getattr(sys, "orig_argv", [sys.executable])[0]
+        return f"{shlex.quote(python)} -m triage"
+    if Path(argv0).name != "triage" or os.sep not in argv0:
+        return "triage"
+    on_path = shutil.which("triage")
+    if on_path and Path(on_path).resolve() == Path(argv0).resolve():
+        return "triage"
+    return shlex.quote(argv0)
+
+
+def print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """--version: the program and the knowledge base (version and sha256), which fix the result."""
+    if not value or ctx.resilient_parsing:
+        return
+    from importlib.metadata import version
+
+    try:
+        kb = load_knowledge_base()
+    except KnowledgeBaseError as error:
+        fail(error.problems, "the knowledge base cannot be loaded:")
+    click.echo(f"triage {version('triage')}")
+    click.echo(f"knowledge base {kb.version} (sha256 {kb.sha256})")
+    ctx.exit()
+
+
+def terminal_width() -> int:
+    """The terminal's real width ($COLUMNS, else the terminal's), 80 when there is none."""
+    return shutil.get_terminal_size((80, 24)).columns
 
 
 def color_enabled() -> bool | None:
@@ -96,6 +129,17 @@ class KbGroup(click.Group):
 
     group_class = type  # subgroups (`triage rules`) are KbGroups too
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list with each summary whole (wrapped), not cut off at 45 characters."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=1_000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         command = super().get_command(ctx, cmd_name)
         if type(command) is click.Group:  # a plain subgroup from another module: its commands get --kb too
@@ -106,7 +150,14 @@ class KbGroup(click.Group):
 
 
 @click.group(cls=KbGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="triage")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=print_version,
+    help="Show the version and the knowledge base's version and sha256, and exit.",
+)
 def main() -> None:
     """Knee pain and walking: keep walking, how to walk, and when to see someone.
 
@@ -121,7 +172,7 @@ def main() -> None:
 main.params.append(_kb_parameter())
 
 
-@main.command("assess")
+@main.command("assess", short_help="Assess an answers file: the result as text or JSON.")
 @click.argument("answers_file", metavar="FILE|-")
 @click.option(
     "--format", "output_format", type=click.Choice(["text", "json", "fhir"]), default="text", show_default=True
@@ -145,10 +196,14 @@ def assess_command(answers_file: str, output_format: str, from_fhir: bool) -> No
     else:
         from .summary import render_summary
 
-        click.echo(render_summary(assessment), color=color_enabled())
+        command = invoked_as()
+        shown = "FILE" if answers_file == "-" else shlex.quote(answers_file)
+        where = [f"Why: {command} explain {shown}. Printable report: {command} report {shown} -o report.html"]
+        text = render_summary(assessment, width=terminal_width(), style=click.style, where=where)
+        click.echo(text, color=color_enabled())
 
 
-@main.command("explain")
+@main.command("explain", short_help="How the result was reached: rules, sources, your answers.")
 @click.argument("answers_file", metavar="FILE|-")
 @click.option("--all", "everything", is_flag=True, help="Explain every rule that fired, not only the deciding ones.")
 @FROM_FHIR
@@ -187,7 +242,7 @@ def rules_show(rule_id: str) -> None:
     kb = load_knowledge_base()
     rule = next((r for r in (*kb.rules, *kb.retired_rules) if r.id == rule_id), None)
     if rule is None:
-        ids = ", ".join(r.id for r in kb.rules if rule_id.upper() in r.id) or "see `triage rules list`"
+        ids = ", ".join(r.id for r in kb.rules if rule_id.upper() in r.id) or f"see `{invoked_as()} rules list`"
         fail([f"no rule {rule_id!r} ({ids})"], "unknown rule")
     click.echo(f"{rule.id}: {rule.title}   ({rule.file})")
     click.echo(f"  when:     {describe_condition(rule.when)}")
@@ -205,7 +260,7 @@ def rules_show(rule_id: str) -> None:
         click.echo(f"  source    {cite_text(cite)}")
 
 
-@rules_group.command("check")
+@rules_group.command("check", short_help="Check the knowledge base (exit 1 on problems).")
 @click.option("--release", is_flag=True, help="Drafts are problems too: for a knowledge base about to be released.")
 def rules_check(release: bool) -> None:
     """Check the knowledge base: references, citations, quotes, reachability, metadata and changelog.

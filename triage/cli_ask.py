@@ -37,8 +37,9 @@ EXIT_BAD_INPUT = 2
 class ClickConsole:
     """Plain click prompts: work on a terminal, with piped input and under CliRunner."""
 
-    def __init__(self, color: bool | None):
+    def __init__(self, color: bool | None, width: int = 80):
         self.color = color
+        self.width = width  # the questionnaire wraps its text to this
 
     def show(self, text: str = "") -> None:
         click.echo(text, color=self.color)
@@ -52,8 +53,10 @@ class ClickConsole:
 
 
 def resume_command(path: Path) -> str:
+    from .cli import invoked_as
+
     where = "" if str(path) == DEFAULT_ANSWERS_FILE else f" -a {shlex.quote(str(path))}"
-    return f"triage ask --resume{where}"
+    return f"{invoked_as()} ask --resume{where}"
 
 
 @dataclass(frozen=True)
@@ -64,20 +67,36 @@ class ReportRequest:
     now: datetime
 
 
-def finish(outcome: Outcome, store: AnswersStore, color: bool | None, report: ReportRequest) -> None:
-    """The end of a run: the summary on the terminal, then the report if one was asked for."""
-    from .cli_report import write_report_files
+def finish(outcome: Outcome, store: AnswersStore, color: bool | None, report: ReportRequest, full: bool) -> None:
+    """The end of a run: the report first (if one is due), then the first screen, which says
+    where the report is, so that the answer is what stays on the screen."""
+    from .cli import fail, invoked_as, terminal_width
+    from .cli_report import try_write_report
 
-    click.echo(render_end(outcome, store.path, style=click.style), color=color)
+    problems: list[str] = []
+    report_line = None
     if report.html_path is not None:
-        write_report_files(outcome.assessment, report.html_path, report.pdf_path, report.force, report.now)
+        written, problems = try_write_report(
+            outcome.assessment, report.html_path, report.pdf_path, report.force, report.now
+        )
+        report_line = "Report: " + ", ".join(str(p) for p in written) if written else None
     elif outcome.status == "stopped-early":
-        # The answers file is incomplete on purpose, so `triage report` would refuse it: write the
-        # report now, named after the answers file, to show whoever sees the person.
+        # Written now, named after the answers file, to show whoever sees the person.
         html_path = str(store.path.with_suffix(".html"))
-        write_report_files(outcome.assessment, html_path, None, True, report.now, "A report to show whoever sees you:")
-    else:
-        click.echo(f"For a printable report: triage report {shlex.quote(str(store.path))} -o report.html")
+        written, problems = try_write_report(outcome.assessment, html_path, None, True, report.now)
+        report_line = f"Report to show whoever sees you: {written[0]}" if written else None
+    screen = render_end(
+        outcome,
+        store.path,
+        style=click.style,
+        width=terminal_width(),
+        command=invoked_as(),
+        report_line=report_line,
+        full=full,
+    )
+    click.echo(screen, color=color)
+    if problems:
+        fail(problems, "the report was not written:")
 
 
 @click.command("ask")
@@ -104,6 +123,7 @@ def finish(outcome: Outcome, store: AnswersStore, color: bool | None, report: Re
     is_flag=True,
     help="Never ask anything: use --answers or --resume, and fail (exit 2) naming any required answer missing.",
 )
+@click.option("--full", is_flag=True, help="At the end, show the whole result, not only the first screen.")
 @report_options(html_required=False)
 def ask_command(
     answers_file: Path,
@@ -115,6 +135,7 @@ def ask_command(
     pdf_path: str | None,
     force: bool,
     now_text: str | None,
+    full: bool,
 ) -> None:
     """Answer the questions one at a time, then see what to do.
 
@@ -129,7 +150,7 @@ def ask_command(
     answers with --no-input, or someone under 18 (this tool is for adults); 130 after
     Ctrl-C and 1 when the input ran out (answers so far are saved).
     """
-    from .cli import DISCLAIMER, color_enabled, fail, read_answers
+    from .cli import color_enabled, fail, invoked_as, read_answers, terminal_width
 
     color = color_enabled()
     report = ReportRequest(html_path, pdf_path, force, check_report_options(html_path, pdf_path, force, now_text))
@@ -147,18 +168,29 @@ def ask_command(
     warnings: list[str] = []
     if resume:
         if not store.exists():
-            fail([f"{store.path}: there are no saved answers here; start with `triage ask`"], "nothing to resume")
+            fail(
+                [f"{store.path}: there are no saved answers here; start with `{invoked_as()} ask`"], "nothing to resume"
+            )
         try:
             progress, warnings = store.load(kb)
         except AnswersError as error:
             fail(error.problems, f"cannot resume from {store.path}:")
+        if html_path is None and progress.report is not None:  # the -o of the interrupted run
+            saved = progress.report
+            report = ReportRequest(
+                saved["html"],
+                saved["pdf"],
+                saved["force"],
+                check_report_options(saved["html"], saved["pdf"], saved["force"], saved["now"]),
+            )
+            html_path, pdf_path, force, now_text = saved["html"], saved["pdf"], saved["force"], saved["now"]
     else:
         if store.exists() and not new:
             fail(
                 [
                     f"{store.path} already holds saved answers.",
                     f"To carry on with them: {resume_command(store.path)}",
-                    "To start again and replace them: triage ask --new (or choose another file with -a FILE)",
+                    f"To start again and replace them: {invoked_as()} ask --new (or choose another file with -a FILE)",
                 ],
                 "not starting over saved answers",
             )
@@ -171,6 +203,13 @@ def ask_command(
                 fail(error.problems, f"invalid answers in {prefill}:")
     for warning in warnings:
         click.echo(f"triage: warning: {warning}", err=True)
+    if html_path is not None:  # kept in FILE.progress, so that --resume writes the same report
+        progress.report = {
+            "html": str(Path(html_path).absolute()),
+            "pdf": str(Path(pdf_path).absolute()) if pdf_path else None,
+            "force": force,
+            "now": now_text,
+        }
 
     flow = Flow(kb, progress)
     if no_input:
@@ -179,16 +218,21 @@ def ask_command(
             fail(missing_message(missing), "answers are missing (--no-input asks nothing):")
         flow.leave_out_open_questions()
         progress.status = flow.finish_status()
+        flow.record_early_stop()
         _save_or_fail(store, kb, progress, fail)
-        finish(Outcome(progress.status, flow.assessment), store, color, report)
+        finish(Outcome(progress.status, flow.final_assessment()), store, color, report, full)
         return
 
     created = not store.exists()
     _save_or_fail(store, kb, progress, fail)  # before the first question: the file is writable
-    console = ClickConsole(color)
-    _introduce(console, store, progress, resume, DISCLAIMER)
+    console = ClickConsole(color, terminal_width())
+    _introduce(console, store, progress, resume, kb.wording["disclaimer"])
     try:
-        outcome = run(flow, console, save=lambda: store.save(kb, progress), style=click.style)
+        # The check before an ambulance only for a person typing (not piped input).
+        interactive = sys.stdin.isatty()
+        outcome = run(
+            flow, console, save=lambda: store.save(kb, progress), style=click.style, check_emergency=interactive
+        )
     except Interrupted as stop:
         _stopped(console, store, EXIT_INTERRUPTED if stop.reason == "interrupt" else EXIT_END_OF_INPUT)
     except KeyboardInterrupt:  # Ctrl-C between prompts
@@ -199,9 +243,9 @@ def ask_command(
         if created or not progress.answers:  # nothing worth keeping
             store.remove()
         console.show("")
-        console.show(wrap(TOO_YOUNG))
+        console.show(wrap(TOO_YOUNG, console.width))
         sys.exit(EXIT_BAD_INPUT)
-    finish(outcome, store, color, report)
+    finish(outcome, store, color, report, full)
 
 
 def _save_or_fail(store: AnswersStore, kb, progress: Progress, fail) -> None:
@@ -215,18 +259,27 @@ def _introduce(console: ClickConsole, store: AnswersStore, progress: Progress, r
     if resume:
         count = len(progress.answers)
         console.show(
-            wrap(f"Welcome back. Carrying on from the {count} answer{'s' if count != 1 else ''} saved in {store.path}.")
+            wrap(
+                f"Welcome back. Carrying on from the {count} answer{'s' if count != 1 else ''} saved in {store.path}.",
+                console.width,
+            )
         )
     else:
-        console.show("Knee pain and walking: some questions, one at a time. The most important ones come first.")
+        console.show(
+            wrap(
+                "Knee pain and walking: some questions, one at a time. The most important ones come first.",
+                console.width,
+            )
+        )
     console.show(
         wrap(
             "Type ? for help with a question, < to go back to the previous one.\n"
             f"Your answers are saved in {store.path} after every question. If you stop, "
-            f"carry on later with: {resume_command(store.path)}"
+            f"carry on later with: {resume_command(store.path)}",
+            console.width,
         )
     )
-    console.show(wrap(disclaimer))
+    console.show(wrap(disclaimer, console.width))
 
 
 def _stopped(console: ClickConsole, store: AnswersStore, code: int) -> NoReturn:

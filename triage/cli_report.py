@@ -26,7 +26,7 @@ def report_options(html_required: bool) -> Callable[[Callable[..., Any]], Callab
                 "html_path",
                 required=html_required,
                 metavar="REPORT.html",
-                help="Where to write the HTML report.",
+                help="Where to write the HTML report (a name ending in .pdf writes a PDF instead, with the pdf extra).",
             ),
             click.option(
                 "--pdf", "pdf_path", metavar="REPORT.pdf", help="Also write a PDF (needs: pip install 'triage[pdf]')."
@@ -49,14 +49,21 @@ def report_options(html_required: bool) -> Callable[[Callable[..., Any]], Callab
 
 def check_report_options(html_path: str | None, pdf_path: str | None, force: bool, now_text: str | None) -> datetime:
     """Fail (exit 2) now, before any work, if the report could not be written; return its time."""
-    from .report import ReportError, check_targets, report_time
+    from .report import check_targets
 
     if pdf_path is not None and html_path is None:
         fail(["--pdf needs -o REPORT.html too"], "bad option")
-    try:
-        now = report_time(now_text)
-    except ReportError as error:
-        fail(error.problems, "invalid time:")
+    if wants_pdf_only(html_path, pdf_path):  # -o report.pdf: a real PDF, or a clear no
+        from .report import PDF_HINT, check_targets, pdf_available
+
+        problems = [] if pdf_available() else [f"-o {html_path}: a PDF needs the pdf extra. {PDF_HINT}"]
+        problems += check_targets(str(html_path), None, force)
+        if problems:
+            fail(problems, "the report cannot be written:")
+        return _time(now_text)
+    if html_path is not None and pdf_path is not None and is_pdf(html_path):
+        fail([f"-o {html_path} is the HTML report; give the PDF with --pdf only"], "bad option")
+    now = _time(now_text)
     if html_path is not None:
         problems = check_targets(html_path, pdf_path, force)
         if problems:
@@ -64,13 +71,33 @@ def check_report_options(html_path: str | None, pdf_path: str | None, force: boo
     return now
 
 
+def is_pdf(path: str) -> bool:
+    return path.lower().endswith(".pdf")
+
+
+def wants_pdf_only(html_path: str | None, pdf_path: str | None) -> bool:
+    return html_path is not None and pdf_path is None and is_pdf(html_path)
+
+
+def _time(now_text: str | None) -> datetime:
+    from .report import ReportError, report_time
+
+    try:
+        return report_time(now_text)
+    except ReportError as error:
+        fail(error.problems, "invalid time:")
+
+
 def write_report_files(
     assessment: Assessment, html_path: str, pdf_path: str | None, force: bool, now: datetime, label: str = "wrote"
 ) -> None:
-    from .report import ReportError, write_outputs
+    from .report import ReportError, write_outputs, write_pdf
 
     try:
-        written = write_outputs(assessment, html_path, pdf_path, force=force, now=now)
+        if wants_pdf_only(html_path, pdf_path):
+            written = write_pdf(assessment, html_path, force=force, now=now)
+        else:
+            written = write_outputs(assessment, html_path, pdf_path, force=force, now=now)
     except ReportError as error:
         fail(error.problems, "nothing written:")
     except OSError as error:
@@ -79,7 +106,23 @@ def write_report_files(
         click.echo(f"{label} {path}")
 
 
-@click.command("report")
+def try_write_report(
+    assessment: Assessment, html_path: str, pdf_path: str | None, force: bool, now: datetime
+) -> tuple[list[str], list[str]]:
+    """Write the report files; (the paths written, the problems). Nothing is half-written."""
+    from .report import ReportError, write_outputs, write_pdf
+
+    try:
+        if wants_pdf_only(html_path, pdf_path):
+            return [str(p) for p in write_pdf(assessment, html_path, force=force, now=now)], []
+        return [str(p) for p in write_outputs(assessment, html_path, pdf_path, force=force, now=now)], []
+    except ReportError as error:
+        return [], error.problems
+    except OSError as error:
+        return [], [str(error)]
+
+
+@click.command("report", short_help="Write the printable report (HTML; PDF with the pdf extra).")
 @click.argument("answers_file", metavar="FILE|-")
 @report_options(html_required=True)
 @FROM_FHIR

@@ -67,7 +67,21 @@ def explain(assessment: Assessment, *, everything: bool = False) -> list[Step]:
         if (everything and assessment.shows(rules[f.rule_id])) or rules[f.rule_id].floor == assessment.disposition.id
     ]
     steps = sorted((firing_step(f) for f in wanted), key=lambda s: (order[s.rule_id or ""], _flat(s)))
-    return list(dict.fromkeys(steps))  # the same rule on the same facts once
+    return _one_per_rule(steps)
+
+
+def _one_per_rule(steps: list[Step]) -> list[Step]:
+    """A rule that fired on several alternatives (eleven "not sure" answers) is shown once,
+    with every answer or finding that matched, each once."""
+    merged: dict[str | None, Step] = {}
+    for step in steps:
+        seen = merged.get(step.rule_id)
+        if seen is None:
+            merged[step.rule_id] = step
+        else:
+            children = tuple(dict.fromkeys((*seen.children, *step.children)))
+            merged[step.rule_id] = Step(seen.label, seen.rule_id, seen.sources, children)
+    return list(merged.values())
 
 
 def _flat(step: Step) -> str:
@@ -77,6 +91,8 @@ def _flat(step: Step) -> str:
 def render_text(assessment: Assessment, steps: list[Step]) -> str:
     d = assessment.disposition
     lines = [f"Result: {d.id} ({d.title}; {d.timeframe})", ""]
+    if assessment.early_stop is not None:
+        lines += [assessment.early_stop.reason, ""]
     if not steps:
         lines.append("No rule raised the result: nothing in your answers needs more than walking as you do.")
     else:

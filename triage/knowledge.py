@@ -17,6 +17,9 @@ from .changelog import ChangeEntry, as_date, parse_changelog
 from .conditions import Condition, ConditionError, parse_condition
 from .paths import knowledge_base_dir
 
+# The texts of rules/wording.toml the code fills in and shows.
+WORDING_KEYS = ("disclaimer", "emergency_check", "early_stop", "not_asked_early")
+
 
 class KnowledgeBaseError(Exception):
     """The knowledge base cannot be loaded; ``problems`` lists every reason."""
@@ -139,6 +142,7 @@ class KnowledgeBase:
     safety_net: tuple[str, ...]
     sources: dict[str, Source]
     fhir: dict[str, Any] = field(default_factory=dict)  # the [fhir*] tables: canonical URL, priority map
+    wording: dict[str, str] = field(default_factory=dict)  # rules/wording.toml: texts shown by every front end
     question_by_id: dict[str, Question] = field(default_factory=dict)
     disposition_by_id: dict[str, Disposition] = field(default_factory=dict)
     # Retired rules and advice stay in the files but are kept apart here, so that nothing
@@ -213,6 +217,13 @@ class _Loader:
         self._unique("source", [f"{t.get('key')}" for _, t in tables.get("source", [])])
         if not dispositions:
             self.problems.append("no [[disposition]] ladder found")
+        wording = meta.get("wording", {})
+        if not isinstance(wording, dict) or not all(isinstance(v, str) for v in wording.values()):
+            self.problems.append("[wording]: every entry must be text")
+            wording = {}
+        missing = [key for key in WORDING_KEYS if key not in wording]
+        if missing:
+            self.problems.append(f"[wording]: missing {', '.join(missing)}")
         if self.problems:
             raise KnowledgeBaseError(self.problems)
         return KnowledgeBase(
@@ -226,6 +237,7 @@ class _Loader:
             safety_net=tuple(meta.get("safety_net", ())),
             sources=sources,
             fhir={k: v for k, v in meta.items() if k.startswith("fhir") and isinstance(v, dict)},
+            wording=wording,
             question_by_id={q.id: q for q in questions},
             disposition_by_id={d.id: d for d in dispositions},
             retired_rules=tuple(r for r in all_rules if r.status == "retired"),

@@ -26,9 +26,10 @@ Stopping early (a deliberate refinement of the issue, for safety)
       case would be told "get seen today".
 
     So the disposition shown is always the one the complete answers would give. An
-    early-stopped answers file lacks the required answers that were never asked:
-    ``triage assess`` rejects it, naming them; ``assess(..., partial=True)`` gives the
-    disposition that was shown.
+    early-stopped answers file lacks the required answers that were never asked, and says
+    so in a ``stopped_early`` record (triage/early_stop.py, docs/early-stop.md) that
+    ``triage assess``, ``explain`` and ``report`` read. Before an emergency result, a person
+    at a terminal is asked once whether the answers behind it are right (``check_emergency``).
 
 Replies
     ``?`` shows the question's help, ``<`` goes back to the previous question (its answer is
@@ -41,8 +42,9 @@ Replies
     stops (exit 2, nothing kept).
 
 Saving and resuming
-    The answers file is a pure format-1 answers object (what ``triage assess FILE`` reads),
-    in question order, written atomically (temp file + ``os.replace``) after every reply.
+    The answers file is a format-1 answers object (what ``triage assess FILE`` reads; plus
+    the early-stop record when it stopped early), in question order, written atomically
+    (temp file + ``os.replace``) after every reply.
     Next to it, ``FILE.progress`` (JSON, never read by ``triage assess``) keeps what the
     answers file cannot: ``history`` (the questions asked, in order, so ``<`` works after a
     resume), ``skipped`` (optional questions left empty, so a resume does not ask them
@@ -67,6 +69,7 @@ from typing import Any, Protocol
 from .answers import AnswersError, check_value, parse_json, unwrap_case, validate
 from .assessment import Assessment, assess
 from .conditions import condition_holds
+from .early_stop import EMERGENCY, RECORD_KEY, URGENT, emergency_questions, make_record, split_record
 from .files import write_atomic
 from .knowledge import KnowledgeBase, Question
 
@@ -74,16 +77,13 @@ DEFAULT_ANSWERS_FILE = "triage-answers.json"
 PROGRESS_SUFFIX = ".progress"
 PROGRESS_FORMAT = 1
 
-URGENT = 3  # urgent-care-today: stop, after the questions that could still make it an emergency
-EMERGENCY = 4  # emergency: stop at once
-
 BACK = "<"
 HELP = "?"
 NOT_SURE_WORDS = frozenset({"s", "not sure", "notsure", "unsure", "not-sure", "don't know", "dont know", "dk"})
 YES_WORDS = frozenset({"y", "yes"})
 NO_WORDS = frozenset({"n", "no"})
 
-WIDTH = 88
+WIDTH = 80  # the default; a console may say its real width (``Console.width``)
 
 
 # --- replies -------------------------------------------------------------------------------
@@ -189,12 +189,12 @@ def _without_id(question: Question, problem: str) -> str:
 # --- how a question looks ----------------------------------------------------------------------
 
 
-def question_text(question: Question, position: int, total: int) -> str:
+def question_text(question: Question, position: int, total: int, width: int = WIDTH) -> str:
     """The question block: progress marker, the question, and its options (if a list)."""
     marker = f"[{position}/{total}] "
-    lines = [textwrap.fill(question.text, WIDTH, initial_indent=marker, subsequent_indent=" " * len(marker))]
+    lines = [_fill(question.text, width, marker, " " * len(marker))]
     if question.type == "choice":
-        lines += [f"  {i}  {label}" for i, (_, label) in enumerate(question.choices, start=1)]
+        lines += [_fill(label, width, f"  {i}  ", "     ") for i, (_, label) in enumerate(question.choices, start=1)]
         if question.red_flag:
             lines.append("  s  not sure")
     return "\n".join(lines)
@@ -223,48 +223,6 @@ def _subjects(question: Question) -> set[str]:
     return {atom.subject for group in question.asked_when for atom in group if atom.kind == "answer"}
 
 
-def emergency_questions(kb: KnowledgeBase) -> frozenset[str]:
-    """The questions an emergency rule depends on: directly, through findings and derived
-    values concluded by other rules, and through the asked-when conditions of those
-    questions. A superset is safe (one more question asked); a missing one is not."""
-    emergency_ids = {d.id for d in kb.dispositions if d.urgency >= EMERGENCY}
-    by_finding: dict[str, list] = {}
-    by_derived: dict[str, list] = {}
-    for rule in kb.rules:
-        if rule.finding:
-            by_finding.setdefault(rule.finding, []).append(rule)
-        if rule.compute:
-            by_derived.setdefault(rule.compute, []).append(rule)
-    questions: set[str] = set()
-    seen_rules: set[str] = set()
-    todo = [rule for rule in kb.rules if rule.floor in emergency_ids]
-    while todo:
-        rule = todo.pop()
-        if rule.id in seen_rules:
-            continue
-        seen_rules.add(rule.id)
-        for group in rule.when:
-            for atom in group:
-                if atom.kind == "answer":
-                    questions.add(atom.subject)
-                elif atom.kind == "finding":
-                    todo += by_finding.get(atom.subject, [])
-                elif atom.kind == "derived":
-                    todo += by_derived.get(atom.subject, [])
-                elif atom.kind == "red_flag_unsure":
-                    questions.update(kb.red_flags)
-    # A question can only be asked once the questions its asked-when tests are answered.
-    pending = list(questions)
-    while pending:
-        question = kb.question_by_id.get(pending.pop())
-        if question is None:
-            continue
-        for subject in _subjects(question) - questions:
-            questions.add(subject)
-            pending.append(subject)
-    return frozenset(questions)
-
-
 @dataclass
 class Progress:
     """Everything a questionnaire in progress knows; saved as the answers file + sidecar."""
@@ -273,6 +231,8 @@ class Progress:
     history: list[str] = field(default_factory=list)  # questions asked (answered or skipped), in order
     skipped: set[str] = field(default_factory=set)  # optional questions left empty
     status: str = "in-progress"  # in-progress | stopped-early | complete
+    early_stop: dict[str, Any] | None = None  # saved in the answers file when it stopped early
+    report: dict[str, Any] | None = None  # triage ask's report targets, kept for --resume
 
 
 class Flow:
@@ -299,6 +259,13 @@ class Flow:
         if question.id in self.progress.history:
             self.progress.history.remove(question.id)
         self.progress.history.append(question.id)
+        self._assessment = None
+
+    def forget(self, question: Question) -> None:
+        """Remove one answer, so that its question is asked again (the check before an ambulance)."""
+        self.progress.answers.pop(question.id, None)
+        if question.id in self.progress.history:
+            self.progress.history.remove(question.id)
         self._assessment = None
 
     def back(self) -> Question | None:
@@ -373,6 +340,22 @@ class Flow:
     def finish_status(self) -> str:
         return "stopped-early" if self.unasked() else "complete"
 
+    def record_early_stop(self) -> None:
+        """What the answers file says about an early stop (nothing when complete)."""
+        progress = self.progress
+        if progress.status != "stopped-early":
+            progress.early_stop = None
+            return
+        d = self.assessment.disposition
+        deciding = tuple(r.id for r in self.assessment.fired if r.floor == d.id)
+        progress.early_stop = make_record(self.kb, d.id, deciding)
+
+    def final_assessment(self) -> Assessment:
+        """The result as `triage assess` gives it for the saved file (early-stop record included)."""
+        if self.progress.status == "stopped-early" and self.progress.early_stop is not None:
+            return assess({**self.progress.answers, RECORD_KEY: self.progress.early_stop}, kb=self.kb)
+        return self.assessment
+
     def leave_out_open_questions(self) -> None:
         """--no-input: optional questions still open are left out (unknown), not asked."""
         while (question := self.next_question()) is not None:
@@ -413,7 +396,9 @@ class AnswersStore:
         return self.path.exists()
 
     def save(self, kb: KnowledgeBase, progress: Progress) -> None:
-        answers = {q.id: progress.answers[q.id] for q in kb.questions if q.id in progress.answers}
+        answers: dict[str, Any] = {q.id: progress.answers[q.id] for q in kb.questions if q.id in progress.answers}
+        if progress.status == "stopped-early" and progress.early_stop is not None:
+            answers[RECORD_KEY] = progress.early_stop
         atomic_write(self.path, json.dumps(answers, indent=2, ensure_ascii=False) + "\n")
         sidecar = {
             "format": PROGRESS_FORMAT,
@@ -421,6 +406,8 @@ class AnswersStore:
             "status": progress.status,
             "history": progress.history,
             "skipped": [q.id for q in kb.questions if q.id in progress.skipped],
+            # Only while in progress: the report is written when the questionnaire ends.
+            **({"report": progress.report} if progress.report and progress.status == "in-progress" else {}),
         }
         atomic_write(self.progress_path, json.dumps(sidecar, indent=2) + "\n")
 
@@ -460,6 +447,7 @@ class AnswersStore:
         progress.skipped, progress.history = skipped, history
         status = sidecar.get("status")
         progress.status = status if status in ("in-progress", "stopped-early", "complete") else "in-progress"
+        progress.report = _report_targets(sidecar.get("report"))
         return progress, warnings
 
     def _read_sidecar(self) -> tuple[dict[str, Any], str | None]:
@@ -474,9 +462,26 @@ class AnswersStore:
         return data, None
 
 
+def _report_targets(saved: Any) -> dict[str, Any] | None:
+    """The report targets kept in a progress file, if they are well formed."""
+    if not isinstance(saved, dict) or not isinstance(saved.get("html"), str):
+        return None
+    text = (str, type(None))
+    if not isinstance(saved.get("pdf"), text) or not isinstance(saved.get("now"), text):
+        return None
+    return {
+        "html": saved["html"],
+        "pdf": saved.get("pdf"),
+        "force": saved.get("force") is True,
+        "now": saved.get("now"),
+    }
+
+
 def progress_from_answers(kb: KnowledgeBase, raw: Any) -> tuple[Progress, list[str]]:
     """Pre-filled answers (an answers object or a patient case), validated as a questionnaire in
-    progress. Raises AnswersError listing every problem."""
+    progress. Raises AnswersError listing every problem. An early-stop record is dropped: the
+    questionnaire works out again whether to stop."""
+    raw, _ = split_record(raw)
     valid = validate(raw, kb, partial=True)
     return Progress(answers=dict(valid.answers)), list(valid.warnings)
 
@@ -512,26 +517,38 @@ def run(
     save: Callable[[], None],
     *,
     style: Callable[..., str] = lambda text, **_: text,
+    check_emergency: bool = False,
 ) -> Outcome:
     """Ask until the end or an early stop. Saves after every reply; Interrupted passes through
-    (everything answered so far is already saved)."""
+    (everything answered so far is already saved). ``check_emergency`` (a person at a
+    terminal, not piped input) asks once before an emergency result whether the answers that
+    caused it are right; "no" goes back to that question."""
     warned_urgent = False
+    checked: set[tuple[str, str]] = set()  # emergency answers already confirmed (or re-given after "no")
     while True:
         question = flow.next_question()
+        if question is None and check_emergency and flow.urgency >= EMERGENCY:
+            revisit = _check_emergency(flow, console, checked)
+            if revisit is not None:
+                flow.forget(revisit)
+                save()
+                console.show(f"  Going back to: {revisit.text}")
+                continue
         if flow.urgency >= URGENT and not warned_urgent and question is not None:
-            console.show(style(urgent_notice(flow, question), bold=True))
+            console.show(style(urgent_notice(flow, question, _width(console)), bold=True))
             warned_urgent = True
         if question is None:
             flow.progress.status = flow.finish_status()
+            flow.record_early_stop()
             save()
-            return Outcome(flow.progress.status, flow.assessment)
+            return Outcome(flow.progress.status, flow.final_assessment())
         position, total = flow.position(question)
         console.show("")
-        console.show(style(question_text(question, position, total), bold=True))
+        console.show(style(question_text(question, position, total, _width(console)), bold=True))
         while True:
             reply = parse_reply(question, console.ask(prompt_text(question)))
             if reply.kind == "help":
-                console.show(help_text(question))
+                console.show(help_text(question, _width(console)))
                 continue
             if reply.kind == "invalid":
                 console.show(f"  {reply.message}")
@@ -565,35 +582,73 @@ def run(
 _CONFIRM = Question(id="confirm", type="boolean", text="Is that right?", required=True)
 
 
-def help_text(question: Question) -> str:
+def _check_emergency(flow: Flow, console: Console, checked: set[tuple[str, str]]) -> Question | None:
+    """Ask once whether the answers behind an emergency are right; the question to go back
+    to on "no", else None. Answers already checked (or given again after "no") are not asked about."""
+    from .ambulance_check import check_text, emergency_causes, question_to_revisit
+
+    causes = emergency_causes(flow.assessment)
+    keys = {(q.id, json.dumps(v)) for q, v in causes}
+    if not causes or keys <= checked:
+        return None
+    checked.update(keys)
+    console.show("")
+    console.show(wrap(check_text(flow.assessment, causes), _width(console)))
+    while True:
+        sure = parse_reply(_CONFIRM, console.ask("(y = yes, n = no) >"))
+        if sure.kind == "answer":
+            break
+        console.show("  Please type y for yes or n for no.")
+    if sure.value is True:
+        return None
+    return question_to_revisit(causes, flow.progress.history)
+
+
+def help_text(question: Question, width: int = WIDTH) -> str:
     lines = [question.help or "There is no more help for this question."]
     if question.red_flag:
         lines.append("If you cannot tell, answer s (not sure): that is a real answer, and better than guessing.")
     lines.append("Type < to go back to the previous question.")
-    return "\n".join(textwrap.fill(line, WIDTH, initial_indent="  ", subsequent_indent="  ") for line in lines)
+    return "\n".join(_fill(line, width, "  ", "  ") for line in lines)
 
 
-def urgent_notice(flow: Flow, question: Question) -> str:
+def urgent_notice(flow: Flow, question: Question, width: int = WIDTH) -> str:
     """Shown at once when the answers so far mean urgent-care-today, before the few questions
     that could still make it an emergency."""
     d = flow.assessment.disposition
     position, total = flow.position(question)
     rest = total - position + 1
     more = "One more quick question checks" if rest == 1 else f"{rest} more quick questions check"
-    bar = "!" * 60
+    bar = "!" * min(60, width)
     return "\n".join(
         [
             "",
             bar,
-            wrap(f"{d.title.upper()}. {d.summary}"),
+            wrap(f"{d.title.upper()}. {d.summary}", width),
             bar,
-            wrap(f"Your answers so far already mean this. {more} whether you need an ambulance instead."),
+            wrap(f"Your answers so far already mean this. {more} whether you need an ambulance instead.", width),
         ]
     )
 
 
-def wrap(text: str) -> str:
-    return "\n".join(textwrap.fill(para, WIDTH, break_on_hyphens=False) for para in text.split("\n"))
+def _fill(text: str, width: int, first: str = "", rest: str = "") -> str:
+    """Wrapped to ``width``, never mid-word (a word longer than a line stays whole)."""
+    return textwrap.fill(
+        text,
+        max(width, 20),
+        initial_indent=first,
+        subsequent_indent=rest,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+def wrap(text: str, width: int = WIDTH) -> str:
+    return "\n".join(_fill(para, width) for para in text.split("\n"))
+
+
+def _width(console: Console) -> int:
+    return getattr(console, "width", WIDTH)
 
 
 def missing_message(questions: Iterable[Question]) -> list[str]:
@@ -604,33 +659,38 @@ def missing_message(questions: Iterable[Question]) -> list[str]:
 
 
 def render_end(
-    outcome: Outcome, answers_path: Path | str, *, style: Callable[..., str] = lambda text, **_: text
+    outcome: Outcome,
+    answers_path: Path | str,
+    *,
+    style: Callable[..., str] = lambda text, **_: text,
+    width: int = WIDTH,
+    command: str = "triage",
+    report_line: str | None = None,
+    full: bool = False,
 ) -> str:
-    """The end of a run: the disposition in words, what to do, the safety net, where the answers are."""
-    from .summary import render_summary
+    """The end of a run: the first screen (the answer, summary.first_screen), saying where the
+    answers and the report are; then, with ``full``, the rest. No blank line first: in a
+    24-line terminal every line of the first screen counts."""
+    from .summary import FIRST_SCREEN_LINES, first_screen, the_rest
 
     assessment = outcome.assessment
     if assessment is None:
         return ""
-    d = assessment.disposition
-    lines: list[str] = [""]
-    if d.urgency >= URGENT:
-        bar = "=" * 60
-        lines += [style(bar, fg="red", bold=True), style(d.title.upper(), fg="red", bold=True), d.summary]
-        lines += [style(bar, fg="red", bold=True)]
-        if outcome.status == "stopped-early":
-            lines.append("We have stopped the questions here: your answers so far are enough to know this.")
-        lines += ["", render_summary(assessment)]
-        lines += ["", f"Your answers so far are saved in {answers_path}"]
-    else:
-        lines += ["Thank you. That was the last question.", "", render_summary(assessment, top_advice=TOP_ADVICE)]
-        lines += ["", f"Your answers are saved in {answers_path}"]
-        if len(assessment.advice) > TOP_ADVICE:
-            lines.append(f"All the advice: triage assess {shlex.quote(str(answers_path))}")
+    path = shlex.quote(str(answers_path))
+    if full:
+        saved = f"Saved: {answers_path}."
+    else:  # one line if it fits: the command names the file anyway
+        saved = f"Saved: {answers_path}. All of it: {command} assess {path}"
+        saved = saved if len(saved) <= width else f"All of it: {command} assess {path}"
+    where = [saved, report_line or f"Report: {command} report {path} -o report.html"]
+    lines = first_screen(assessment, width=width, style=style, where=where)
+    if len(lines) > FIRST_SCREEN_LINES and not full:  # long paths: keep the headline on screen
+        where = [f"All of it: {command} assess {path}", *([report_line] if report_line else [])]
+        lines = first_screen(assessment, width=width, style=style, where=where)
+    if full:
+        lines += the_rest(assessment, width=width, style=style)
     return "\n".join(lines)
 
-
-TOP_ADVICE = 3
 
 TOO_YOUNG = (
     "Thank you. This tool is written for adults (18 and over), so it cannot advise about knee pain "

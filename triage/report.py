@@ -14,8 +14,10 @@ Library API (also used by ``triage ask -o``)::
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,7 +31,7 @@ from .assessment import Assessment
 from .conditions import Atom
 from .knowledge import Advice, Citation, KnowledgeBase, Rule
 from .paths import reports_dir
-from .summary import MARKS
+from .summary import MARKS, TOP_ADVICE
 
 TEMPLATE = "report.html.j2"
 
@@ -154,22 +156,32 @@ def _sources(kb: KnowledgeBase, cites: Iterable[Citation]) -> tuple[SourceRef, .
     return tuple(refs)
 
 
-def _answer_rows(assessment: Assessment) -> list[AnswerRow]:
+def _answer_rows(assessment: Assessment) -> tuple[list[AnswerRow], list[str], list[str], list[str]]:
+    """The questions asked and answered (or "not sure"); then, grouped by id, the optional
+    ones left out, those never asked because their condition did not hold, and those never
+    asked because the questions stopped early."""
     kb, answers = assessment.kb, assessment.answers
     asked = {q.id for q in asked_questions(kb, answers)}
-    rows = []
+    stopped = assessment.early_stop is not None
+    rows: list[AnswerRow] = []
+    not_asked: list[str] = []
+    not_asked_early: list[str] = []
+    left_out: list[str] = []
     for question in kb.questions:
         free = question.type == "string"
         if question.id not in asked:
-            rows.append(AnswerRow(question.id, question.text, "not asked", "not-asked", free))
+            not_asked.append(question.id)
         elif question.id not in answers:
-            rows.append(AnswerRow(question.id, question.text, "not answered", "not-answered", free))
+            if stopped:  # every question still open when the questions stopped was never asked
+                not_asked_early.append(question.id)
+            else:  # optional, left out: grouped in one line like the questions not asked
+                left_out.append(question.id)
         elif answers[question.id] is None:
             rows.append(AnswerRow(question.id, question.text, "not sure", "not-sure", free))
         else:
             shown = question.answer_words(answers[question.id])
             rows.append(AnswerRow(question.id, question.text, shown, "answered", free))
-    return rows
+    return rows, left_out, not_asked, not_asked_early
 
 
 def _atoms(rules: Iterable[Rule]) -> dict[str, list[Atom]]:
@@ -264,13 +276,17 @@ def _advice_groups(assessment: Assessment) -> list[tuple[str, str, list[AdviceVi
 
 
 def report_context(assessment: Assessment, *, now: datetime) -> dict[str, Any]:
-    from .cli import DISCLAIMER  # the one wording of the disclaimer
-
     kb = assessment.kb
     d = assessment.disposition
     reasons, also_noted, derived = _reasons(assessment)
     name = assessment.answers.get("name")
+    rows, left_out, not_asked, not_asked_early = _answer_rows(assessment)
     return {
+        "person": _person(assessment),
+        "early_stop": assessment.early_stop.reason if assessment.early_stop else None,
+        "not_asked_early_label": kb.wording["not_asked_early"],
+        "top_advice": [AdviceView(a.id, a.text, a.details, ()) for a in assessment.advice[:TOP_ADVICE]],
+        "more_advice": len(assessment.advice) > TOP_ADVICE,
         "disposition": d,
         "mark": MARKS.get(d.urgency, "!"),
         "level": min(max(d.urgency, 0), 4),
@@ -282,14 +298,37 @@ def report_context(assessment: Assessment, *, now: datetime) -> dict[str, Any]:
         "also_noted": also_noted,
         "derived": derived,
         "checked": checked_red_flags(assessment),
-        "answers": _answer_rows(assessment),
+        "source_index": _source_index(assessment),
+        "answers": rows,
+        "left_out": left_out,
+        "not_asked": not_asked,
+        "not_asked_early": not_asked_early,
         "warnings": list(assessment.warnings),
-        "disclaimer": DISCLAIMER,
+        "disclaimer": kb.wording["disclaimer"],
         "generated": format_time(now),
         "generated_iso": now.isoformat(),
         "kb_version": kb.version,
         "kb_sha256": kb.sha256,
     }
+
+
+def _source_index(assessment: Assessment) -> list[tuple[str, str]]:
+    """Every source the report names by its key, once, with its title (in the knowledge base's order)."""
+    kb = assessment.kb
+    cites = [c for item in (*assessment.advice, *assessment.safety_net) for c in item.cite]
+    cites += [c for rule in (*assessment.reasons, *assessment.also_noted, *assessment.worked_out) for c in rule.cite]
+    used = {c.source for c in cites}
+    return [(key, source.title) for key, source in kb.sources.items() if key in used]
+
+
+def _person(assessment: Assessment) -> list[tuple[str, str]]:
+    """Who the report is about, for page 1: name, age and sex as answered."""
+    kb, answers = assessment.kb, assessment.answers
+    person = []
+    for qid, label in (("age", "Age"), ("sex", "Sex")):
+        if answers.get(qid) is not None and qid in kb.question_by_id:
+            person.append((label, kb.question_by_id[qid].answer_words(answers[qid])))
+    return person
 
 
 # --------------------------------------------------------------------------
@@ -327,7 +366,38 @@ def render_pdf(html: str) -> bytes:
         import weasyprint
     except Exception as error:
         raise ReportError([f"cannot make a PDF: {error}", PDF_HINT]) from None
-    return weasyprint.HTML(string=html).write_pdf()
+    with _quiet_logs("weasyprint", "fontTools"):
+        return weasyprint.HTML(string=html).write_pdf()
+
+
+@contextlib.contextmanager
+def _quiet_logs(*names: str) -> Iterator[None]:
+    """WeasyPrint logs warnings about CSS it ignores (for example ``print-color-adjust``);
+    with no logging set up, Python prints them on stderr. The report is fine: keep them off."""
+    loggers = [logging.getLogger(name) for name in names]
+    saved = [(logger.propagate, logger.handlers[:]) for logger in loggers]
+    for logger in loggers:
+        logger.propagate, logger.handlers = False, [logging.NullHandler()]
+    try:
+        yield
+    finally:
+        for logger, (propagate, handlers) in zip(loggers, saved, strict=True):
+            logger.propagate, logger.handlers = propagate, handlers
+
+
+def write_pdf(
+    assessment: Assessment, pdf_path: str | os.PathLike[str], *, force: bool = False, now: datetime | None = None
+) -> list[Path]:
+    """Only the PDF (``-o report.pdf``), with the same checks and atomic write as write_outputs."""
+    target = Path(pdf_path)
+    problems = check_targets(target, None, force)
+    if not pdf_available():
+        problems.append(PDF_HINT)
+    if problems:
+        raise ReportError(problems)
+    data = render_pdf(render_report(assessment, now=now or report_time()))
+    write_atomic(target, data, overwrite=force)
+    return [target]
 
 
 def write_atomic(path: Path, data: bytes, *, overwrite: bool = True) -> None:
