@@ -85,6 +85,10 @@ def test_the_priority_map_lives_in_the_knowledge_base(tmp_path):
     )
     missing = rules_copy(tmp_path / "3", {"dispositions.toml": ('4 = "stat"\n', "")})
     assert "fhir: fhir_service_request_priority: no priority for urgency 4" in check_knowledge_base(missing)
+    no_text = rules_copy(
+        tmp_path / "4", {"knowledge-base.toml": ('rationale = "Urgency {urgency} of {top}; {timeframe}."\n', "")}
+    )
+    assert "fhir: [fhir]: missing 'rationale'" in check_knowledge_base(no_text)
     assert check_knowledge_base(load_knowledge_base()) == []
 
 

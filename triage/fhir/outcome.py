@@ -18,9 +18,6 @@ from ..knowledge import Advice
 from .response import build_response
 from .settings import FhirSettings, settings
 
-UNIDENTIFIED = "the person who answered the questionnaire"
-
-
 CONTAINED_IDS = {"QuestionnaireResponse": "", "RiskAssessment": "risk", "CarePlan": "plan", "ServiceRequest": "request"}
 
 
@@ -64,7 +61,8 @@ def outcome_resources(
 
 def _subject(assessment: Assessment) -> dict[str, str]:
     name = assessment.answers.get("name")
-    return {"display": name if isinstance(name, str) and name.strip() else UNIDENTIFIED}
+    unnamed = settings(assessment.kb).text["subject_unnamed"]
+    return {"display": name if isinstance(name, str) and name.strip() else unnamed}
 
 
 def _disposition_concept(fhir: FhirSettings, assessment: Assessment) -> dict[str, Any]:
@@ -75,7 +73,8 @@ def _disposition_concept(fhir: FhirSettings, assessment: Assessment) -> dict[str
 
 def _not_sure_notes(assessment: Assessment) -> list[dict[str, str]]:
     questions = assessment.kb.question_by_id
-    return [{"text": f"Answered 'not sure', to get checked: {questions[qid].text}"} for qid in assessment.not_sure]
+    note = settings(assessment.kb).text["not_sure_note"]
+    return [{"text": note.format(question=questions[qid].text)} for qid in assessment.not_sure]
 
 
 def risk_assessment(
@@ -92,7 +91,9 @@ def risk_assessment(
             {
                 "outcome": {"text": d.summary},
                 "qualitativeRisk": _disposition_concept(fhir, assessment),
-                "rationale": f"Urgency {d.urgency} of {max(x.urgency for x in kb.dispositions)}; {d.timeframe}.",
+                "rationale": fhir.text["rationale"].format(
+                    urgency=d.urgency, top=max(x.urgency for x in kb.dispositions), timeframe=d.timeframe
+                ),
             }
         ],
         "mitigation": d.summary,

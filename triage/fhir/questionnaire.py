@@ -50,12 +50,11 @@ def build_questionnaire(kb: KnowledgeBase, *, adaptive_url: str | None = None) -
         "url": fhir.questionnaire_url,
         "version": fhir.version,
         "name": "KneeTriage",
-        "title": "Knee pain and walking",
+        "title": fhir.text["title"],
         "status": "active",
         "subjectType": ["Patient"],
-        "description": (
-            "Knee pain and walking: keep walking, how to walk, and when to see someone. Not a diagnosis. "
-            f"Knowledge base {kb.version} (sha256 {kb.sha256})."
+        "description": fhir.text["description"].format(
+            disclaimer=kb.wording.get("disclaimer", ""), version=kb.version, sha256=kb.sha256
         ),
         "item": items,
     }

@@ -31,12 +31,18 @@ VALUE_KEYS = {
 }
 
 
+# The sentences the FHIR output carries, from [fhir] in rules/knowledge-base.toml ({placeholders}
+# are filled in here).
+TEXT_KEYS = ("title", "description", "subject_unnamed", "not_sure_note", "rationale")
+
+
 @dataclass(frozen=True)
 class FhirSettings:
     canonical: str
     questionnaire_id: str
     priority: dict[int, str]
     version: str
+    text: dict[str, str]
 
     @property
     def questionnaire_url(self) -> str:
@@ -54,12 +60,13 @@ def settings(kb: KnowledgeBase) -> FhirSettings:
         questionnaire_id=str(table.get("questionnaire", DEFAULT_QUESTIONNAIRE)),
         priority={int(k): str(v) for k, v in priorities.items() if str(k).isdigit()},
         version=kb.version,
+        text={key: str(table.get(key, f"[{key}]")) for key in TEXT_KEYS},  # a missing one: rules check says so
     )
 
 
 def check_fhir_settings(kb: KnowledgeBase) -> list[str]:
     """Problems for `triage rules check`: the priority map and the red-flag codes."""
-    problems = []
+    problems = [f"[fhir]: missing {key!r}" for key in TEXT_KEYS if key not in kb.fhir.get("fhir", {})]
     priorities = kb.fhir.get("fhir_service_request_priority", {})
     for key, value in priorities.items():
         if not str(key).isdigit():
