@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 bash scripts/install-test-deps.sh
 
 echo "== ruff"
@@ -18,3 +18,5 @@ echo "== triage rules check"
 .venv/bin/triage rules check
 echo "== pytest"
 .venv/bin/python -m pytest "$@"
+echo "== experta's own unit tests, with our adaptations loaded"
+bash scripts/experta-tests.sh

@@ -28,6 +28,12 @@ settings.register_profile("dev", max_examples=15, **_COMMON)
 # The hypothesis pytest plugin applies --hypothesis-profile after this file is imported.
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
+# The parsed-knowledge-base cache (triage/kb_cache.py) goes to a folder of this test run, not
+# the user's own cache; subprocesses (the CLI tests) inherit it.
+if "TRIAGE_CACHE_DIR" not in os.environ:
+    import tempfile
+
+    os.environ["TRIAGE_CACHE_DIR"] = tempfile.mkdtemp(prefix="triage-test-cache-")
 
 @pytest.fixture(autouse=True)
 def _restore_triage_kb():

@@ -7,9 +7,10 @@ sees answers to questions that were asked.
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
+import re
+import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,13 +18,29 @@ from typing import Any
 from .conditions import condition_holds, describe_condition
 from .knowledge import KnowledgeBase, Question
 
+MAX_PROBLEMS = 50  # listed; a hostile file can have 100,000 (the rest are counted)
+MAX_SHOWN = 60  # characters of a value or key echoed in a message
+
 
 class AnswersError(ValueError):
-    """The answers are invalid; ``problems`` lists every problem, one line each."""
+    """The answers are invalid; ``problems`` lists the problems, one line each (at most
+    MAX_PROBLEMS of them, then a line counting the rest)."""
 
     def __init__(self, problems: list[str]):
+        problems = bounded(problems)
         super().__init__("; ".join(problems))
         self.problems = problems
+
+
+def bounded(problems: list[str]) -> list[str]:
+    """At most MAX_PROBLEMS problems, then "and N more problems". Bounding twice changes nothing."""
+    if len(problems) <= MAX_PROBLEMS or (len(problems) == MAX_PROBLEMS + 1 and _COUNTED.fullmatch(problems[-1])):
+        return problems
+    rest = len(problems) - MAX_PROBLEMS
+    return [*problems[:MAX_PROBLEMS], f"and {rest:,} more problem{'s' if rest > 1 else ''}"]
+
+
+_COUNTED = re.compile(r"and [\d,]+ more problems?")
 
 
 @dataclass(frozen=True)
@@ -44,9 +61,20 @@ def parse_json(text: str) -> Any:
         return seen
 
     try:
-        return json.loads(text, object_pairs_hook=no_duplicates, parse_constant=_reject_constant)
+        return json.loads(text, object_pairs_hook=no_duplicates, parse_constant=_reject_constant, parse_int=_parse_int)
     except json.JSONDecodeError as error:
         raise AnswersError([f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"]) from None
+    except RecursionError:
+        raise AnswersError(["invalid answers: nested too deeply (an answers file is one flat object)"]) from None
+
+
+MAX_DIGITS = 100  # no answer needs more; Python refuses to read ints of 4,301+ digits anyway
+
+
+def _parse_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_DIGITS:
+        raise AnswersError([f"invalid JSON: a number of {len(digits):,} digits"])
+    return int(digits)
 
 
 CASE_KEYS = frozenset({"id", "description", "expected", "urgency", "reason", "answers"})
@@ -63,8 +91,46 @@ def _reject_constant(name: str) -> Any:
     raise AnswersError([f"invalid JSON: {name} is not a number"])
 
 
-def _shown(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+def shown(value: Any, limit: int = MAX_SHOWN) -> str:
+    """A value as it is echoed in a message: JSON-like, one line, at most ``limit`` characters,
+    with control characters, lone surrogates and other unprintables escaped (a file must not
+    be able to send escape sequences to a terminal). Total: never raises."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError):  # not JSON (bytes, a set...), a huge int, deep nesting
+        text = _python_value(value)
+    pieces: list[str] = []
+    length = 0
+    for char in text:  # escape only as much as is shown: a value can be megabytes long
+        pieces.append(char if char.isprintable() else _escaped(char))
+        length += len(pieces[-1])
+        if length > limit:
+            break
+    else:
+        return "".join(pieces)
+    while length > limit - 1:  # room for the ellipsis, never cutting one of our escapes
+        length -= len(pieces.pop())
+    return "".join(pieces) + "…"
+
+
+def _escaped(char: str) -> str:
+    return char.encode("unicode_escape", "backslashreplace").decode("ascii")
+
+
+def _python_value(value: Any) -> str:
+    if isinstance(value, int):
+        return f"a whole number of {value.bit_length():,} bits"
+    try:
+        return reprlib.repr(value)
+    except Exception:  # a hostile __repr__ must not turn a validation message into a crash
+        return f"a {type(value).__name__} value"
+
+
+def _key(key: Any) -> str:
+    """A key as echoed: as typed if it is plain text, else escaped like a value."""
+    if isinstance(key, str) and key.isprintable() and len(key) <= MAX_SHOWN:
+        return key
+    return shown(key)
 
 
 def check_value(question: Question, value: Any) -> tuple[Any, str | None]:
@@ -78,12 +144,14 @@ def check_value(question: Question, value: Any) -> tuple[Any, str | None]:
     if kind == "boolean":
         if isinstance(value, bool):
             return value, None
-        return None, f"{qid}: expected true or false, got {_shown(value)}"
+        return None, f"{qid}: expected true or false, got {shown(value)}"
     if kind in ("integer", "number"):
         if isinstance(value, bool) or not isinstance(value, int | float):
-            return None, f"{qid}: expected a number, got {_shown(value)}"
+            return None, f"{qid}: expected a number, got {shown(value)}"
         if isinstance(value, float) and not math.isfinite(value):
             return None, f"{qid}: expected a finite number"
+        if isinstance(value, int) and abs(value) >= 10**MAX_DIGITS:
+            return None, f"{qid}: {shown(value)} is far too large"
         if kind == "integer":
             if isinstance(value, float) and not value.is_integer():
                 return None, f"{qid}: {value} is not a whole number"
@@ -97,14 +165,16 @@ def check_value(question: Question, value: Any) -> tuple[Any, str | None]:
     if kind == "choice":
         if isinstance(value, str) and value in question.choice_values:
             return value, None
-        return None, f"{qid}: {_shown(value)} is not one of {', '.join(question.choice_values)}"
+        return None, f"{qid}: {shown(value)} is not one of {', '.join(question.choice_values)}"
     if kind == "string":
         if not isinstance(value, str):
-            return None, f"{qid}: expected text, got {_shown(value)}"
+            return None, f"{qid}: expected text, got {shown(value)}"
         if question.min_length is not None and len(value) < question.min_length:
             return None, f"{qid}: must be at least {question.min_length} character(s) long"
         if question.max_length is not None and len(value) > question.max_length:
             return None, f"{qid}: is {len(value)} characters long; the maximum is {question.max_length}"
+        if any("\ud800" <= c <= "\udfff" for c in value):
+            return None, f"{qid}: {shown(value)} holds a character that is not valid text (a lone surrogate)"
         return value, None
     return None, f"{qid}: unknown question type {kind!r}"
 
@@ -132,11 +202,14 @@ def validate(raw: Any, kb: KnowledgeBase, *, partial: bool = False) -> ValidAnsw
     problems: list[str] = []
     warnings: list[str] = []
     known = kb.question_by_id
-    for key in raw:
-        if key not in known:
-            close = difflib.get_close_matches(str(key), known, n=1)
-            hint = f" (did you mean {close[0]}?)" if close else ""
-            problems.append(f"{key}: unknown question{hint}")
+    unknown = [key for key in raw if key not in known]
+    if unknown:
+        import difflib  # only for the "did you mean" hint
+    for key in unknown[:MAX_PROBLEMS]:  # a suggestion costs ~0.2 ms; 100,000 of them took 20 s
+        close = difflib.get_close_matches(key, known, n=1) if isinstance(key, str) and len(key) < 100 else []
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        problems.append(f"{_key(key)}: unknown question{hint}")
+    problems += [f"{_key(key)}: unknown question" for key in unknown[MAX_PROBLEMS:]]
 
     typed: dict[str, Any] = {}
     invalid: set[str] = set()

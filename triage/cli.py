@@ -12,9 +12,31 @@ from typing import Any, NoReturn
 
 import click
 
-from .answers import AnswersError, parse_json, unwrap_case
-from .knowledge import KnowledgeBaseError, load_knowledge_base
+from .cli_lazy import LazyCommand, LazyGroup
 from .paths import KB_ENV
+
+# Commands in modules of their own, imported only when run (triage/cli_lazy.py): name ->
+# "module:command" and the command's one-line summary, for `triage --help`.
+LAZY_COMMANDS = {
+    "ask": LazyCommand("triage.cli_ask:ask_command", "Answer the questions one at a time, then see what to do."),
+    "batch": LazyCommand(
+        "triage.cli_batch:batch_command", "Assess every row of a JSON Lines or CSV file; write JSON Lines."
+    ),
+    "cases": LazyCommand("triage.cli_cases:cases_group", "Patient-case corpora: run them, or record a new case."),
+    "fhir": LazyCommand(
+        "triage.cli_fhir:fhir_group", "FHIR R4: the Questionnaire, and QuestionnaireResponses for answers files."
+    ),
+    "report": LazyCommand(
+        "triage.cli_report:report_command",
+        "Write the printable report (HTML; PDF with the pdf extra).",
+    ),
+}
+LAZY_RULES_COMMANDS = {
+    "diff": LazyCommand(
+        "triage.cli_governance:diff_command",
+        "What changes from OLD to NEW (knowledge-base folders or git refs): cases and rules.",
+    ),
+}
 
 
 def invoked_as() -> str:
@@ -39,6 +61,8 @@ def print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
         return
     from importlib.metadata import version
 
+    from .knowledge import KnowledgeBaseError, load_knowledge_base
+
     try:
         kb = load_knowledge_base()
     except KnowledgeBaseError as error:
@@ -59,8 +83,10 @@ def color_enabled() -> bool | None:
 
 
 def fail(problems: list[str], heading: str) -> NoReturn:
+    from .answers import bounded  # at most 50 problems listed, whatever the input
+
     click.echo(f"triage: {heading}", err=True)
-    for problem in problems:
+    for problem in bounded(problems):
         click.echo(f"  - {problem}", err=True)
     sys.exit(2)
 
@@ -69,15 +95,17 @@ def read_answers(source: str, from_fhir: bool = False) -> Any:
     """Read and parse an answers file ('-' is standard input); exit 2 with the reason if unreadable.
 
     ``from_fhir``: the file is a FHIR QuestionnaireResponse (triage/fhir), read into answers."""
+    from .answers import AnswersError, parse_json, unwrap_case
+    from .reading import InputError, read_text
+
     try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        fail([f"{source}: no such file"], "cannot read the answers")
-    except (OSError, UnicodeDecodeError) as error:
-        fail([f"{source}: {error}"], "cannot read the answers")
+        text = read_text(source, getattr(sys.stdin, "buffer", None))
+    except InputError as error:
+        fail(error.problems, "cannot read the answers:")
     try:
         if from_fhir:
             from .fhir import read_response
+            from .knowledge import load_knowledge_base
 
             return read_response(load_knowledge_base(), parse_json(text))
         return unwrap_case(parse_json(text))
@@ -91,6 +119,7 @@ FROM_FHIR = click.option(
 
 
 def assess_file(source: str, from_fhir: bool = False) -> Any:
+    from .answers import AnswersError
     from .assessment import assess
 
     raw = read_answers(source, from_fhir)
@@ -106,6 +135,8 @@ def _use_kb(ctx: click.Context, param: click.Parameter, value: Path | None) -> N
         return
     os.environ[KB_ENV] = str(value.resolve())
     if ctx.parent is not None:  # on a command: the group has loaded the default already
+        from .knowledge import KnowledgeBaseError, load_knowledge_base
+
         try:
             load_knowledge_base()
         except KnowledgeBaseError as error:
@@ -149,7 +180,11 @@ class KbGroup(click.Group):
         return command
 
 
-@click.group(cls=KbGroup, context_settings={"help_option_names": ["-h", "--help"]})
+class LazyKbGroup(LazyGroup, KbGroup):
+    """Commands imported when run (LazyGroup), each given --kb (KbGroup)."""
+
+
+@click.group(cls=LazyKbGroup, lazy=LAZY_COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--version",
     is_flag=True,
@@ -163,6 +198,8 @@ def main() -> None:
 
     Not a diagnosis. In an emergency call your emergency number.
     """
+    from .knowledge import KnowledgeBaseError, load_knowledge_base
+
     try:
         load_knowledge_base()
     except KnowledgeBaseError as error:
@@ -223,6 +260,8 @@ def rules_group() -> None:
 @rules_group.command("list")
 def rules_list() -> None:
     """List every rule: id, floor and title."""
+    from .knowledge import load_knowledge_base
+
     kb = load_knowledge_base()
     width = max(len(r.id) for r in kb.rules)
     for rule in kb.rules:
@@ -238,6 +277,7 @@ def rules_show(rule_id: str) -> None:
     """Show one rule in full, with its conditions and citations."""
     from .conditions import describe_condition
     from .explain import cite_text
+    from .knowledge import load_knowledge_base
 
     kb = load_knowledge_base()
     rule = next((r for r in (*kb.rules, *kb.retired_rules) if r.id == rule_id), None)
@@ -268,6 +308,7 @@ def rules_check(release: bool) -> None:
     Exit 1 on problems. See docs/changing-rules.md.
     """
     from .check import check_knowledge_base
+    from .knowledge import load_knowledge_base
 
     kb = load_knowledge_base()
     problems = check_knowledge_base(kb, release=release)
@@ -287,15 +328,4 @@ def rules_check(release: bool) -> None:
     )
 
 
-# Commands in their own modules (imported last: they use the helpers above).
-from .cli_ask import ask_command  # noqa: E402
-from .cli_cases import cases_group  # noqa: E402
-from .cli_fhir import fhir_group  # noqa: E402
-from .cli_governance import diff_command  # noqa: E402
-from .cli_report import report_command  # noqa: E402
-
-main.add_command(ask_command)
-main.add_command(report_command)
-main.add_command(cases_group)
-rules_group.add_command(diff_command)
-main.add_command(fhir_group)
+rules_group.lazy.update(LAZY_RULES_COMMANDS)

@@ -13,6 +13,7 @@ import click
 
 from .answers import AnswersError
 from .cli_report import check_report_options, report_options
+from .files import Locked, free_path
 from .knowledge import load_knowledge_base
 from .questionnaire import (
     DEFAULT_ANSWERS_FILE,
@@ -40,6 +41,12 @@ class ClickConsole:
     def __init__(self, color: bool | None, width: int = 80):
         self.color = color
         self.width = width  # the questionnaire wraps its text to this
+        # A byte that is not UTF-8 (a terminal in another encoding) must not crash the
+        # questionnaire: it is read as a lone surrogate, which the answer check rejects, so
+        # the question is asked again.
+        reconfigure = getattr(sys.stdin, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="surrogateescape")
 
     def show(self, text: str = "") -> None:
         click.echo(text, color=self.color)
@@ -81,9 +88,11 @@ def finish(outcome: Outcome, store: AnswersStore, color: bool | None, report: Re
         )
         report_line = "Report: " + ", ".join(str(p) for p in written) if written else None
     elif outcome.status == "stopped-early":
-        # Written now, named after the answers file, to show whoever sees the person.
-        html_path = str(store.path.with_suffix(".html"))
-        written, problems = try_write_report(outcome.assessment, html_path, None, True, report.now)
+        # Written now, to show whoever sees the person; never over a file already there (the
+        # person's own notes.html, or the answers file itself with -a answers.html): the first
+        # free name, answers-2.html and so on.
+        html_path = str(free_path(store.path.with_suffix(".html")))
+        written, problems = try_write_report(outcome.assessment, html_path, None, False, report.now)
         report_line = f"Report to show whoever sees you: {written[0]}" if written else None
     screen = render_end(
         outcome,
@@ -165,6 +174,7 @@ def ask_command(
             ["--answers - (standard input) only works with --no-input: the questions are read from there"], "bad option"
         )
 
+    _lock_or_fail(store, fail)
     warnings: list[str] = []
     if resume:
         if not store.exists():
@@ -246,6 +256,22 @@ def ask_command(
         console.show(wrap(TOO_YOUNG, console.width))
         sys.exit(EXIT_BAD_INPUT)
     finish(outcome, store, color, report, full)
+
+
+def _lock_or_fail(store: AnswersStore, fail) -> None:
+    try:
+        store.lock()
+    except Locked:
+        fail(
+            [
+                f"{store.path} is in use by another `triage ask` (answering twice at once would lose answers).",
+                "Finish or stop that one first, or choose another file with -a FILE.",
+            ],
+            "the answers file is in use:",
+        )
+    except OSError as error:
+        fail([f"{store.path}: {error.strerror or error}"], "cannot save the answers:")
+    click.get_current_context().call_on_close(store.unlock)
 
 
 def _save_or_fail(store: AnswersStore, kb, progress: Progress, fail) -> None:

@@ -14,6 +14,7 @@ from .cases import summary_line as summary_text
 from .cli import fail, read_answers
 from .files import write_atomic
 from .knowledge import load_knowledge_base
+from .reading import InputError, read_text
 
 
 @click.group("cases")
@@ -61,9 +62,9 @@ def load_outcomes(corpus: Path) -> list[CaseOutcome]:
     for path in files:
         name = path.name if corpus.is_file() else path.relative_to(corpus).as_posix()
         try:
-            raw = parse_json(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as error:
-            outcomes.append(error_outcome(name, path.stem, [f"cannot read: {error}"]))
+            raw = parse_json(read_text(path))  # bounded, regular files only (a FIFO would hang)
+        except InputError as error:
+            outcomes.append(error_outcome(name, path.stem, [f"cannot read: {p}" for p in error.problems]))
             continue
         except AnswersError as error:
             outcomes.append(error_outcome(name, path.stem, error.problems))

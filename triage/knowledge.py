@@ -7,7 +7,6 @@ Loading only checks shape (types, ids, known keys); `triage rules check` checks 
 from __future__ import annotations
 
 import hashlib
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -15,7 +14,7 @@ from typing import Any
 
 from .changelog import ChangeEntry, as_date, parse_changelog
 from .conditions import Condition, ConditionError, parse_condition
-from .paths import knowledge_base_dir
+from .paths import knowledge_base_dir, rules_dir
 
 # The texts of rules/wording.toml the code fills in and shows.
 WORDING_KEYS = ("disclaimer", "emergency_check", "early_stop", "not_asked_early")
@@ -179,7 +178,16 @@ def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
 
 @cache
 def _load(root: Path) -> KnowledgeBase:
-    return _Loader(root).load()
+    if root != rules_dir().resolve():
+        return _Loader(root).load()
+    # The shipped knowledge base is also cached parsed, on disk, keyed by its sha256 (kb_cache.py).
+    from .kb_cache import read_cached, write_cached
+
+    kb = read_cached(root, fingerprint(root))
+    if kb is None:
+        kb = _Loader(root).load()
+        write_cached(kb)
+    return kb
 
 
 class _Loader:
@@ -188,6 +196,8 @@ class _Loader:
         self.problems: list[str] = []
 
     def load(self) -> KnowledgeBase:
+        import tomllib  # only when parsing: a cached knowledge base needs no TOML
+
         if not self.root.is_dir():
             raise KnowledgeBaseError([f"{self.root}: no such knowledge-base folder"])
         tables: dict[str, list[tuple[str, dict[str, Any]]]] = {}

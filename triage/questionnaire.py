@@ -70,8 +70,9 @@ from .answers import AnswersError, check_value, parse_json, unwrap_case, validat
 from .assessment import Assessment, assess
 from .conditions import condition_holds
 from .early_stop import EMERGENCY, RECORD_KEY, URGENT, emergency_questions, make_record, split_record
-from .files import write_atomic
+from .files import FileLock, remove_stale_temporaries, write_atomic
 from .knowledge import KnowledgeBase, Question
+from .reading import InputError, read_text
 
 DEFAULT_ANSWERS_FILE = "triage-answers.json"
 PROGRESS_SUFFIX = ".progress"
@@ -168,7 +169,8 @@ def parse_reply(question: Question, text: str) -> Reply:
     if problem:
         if kind in ("integer", "number"):
             return Reply("invalid", message=f"Please type {_number_words(question)}.")
-        return Reply("invalid", message=_without_id(question, problem).capitalize() + ".")
+        message = _without_id(question, problem)
+        return Reply("invalid", message=message[:1].upper() + message[1:] + ".")
     return Reply("answer", value)
 
 
@@ -382,7 +384,7 @@ class Flow:
 
 def atomic_write(path: Path, text: str) -> None:
     """Write a whole file or nothing, readable by its owner only (answers are health data)."""
-    write_atomic(path, text.encode("utf-8"), private=True)
+    write_atomic(path, text.encode("utf-8"))
 
 
 class AnswersStore:
@@ -391,6 +393,19 @@ class AnswersStore:
     def __init__(self, path: Path | str):
         self.path = Path(path)
         self.progress_path = self.path.with_name(self.path.name + PROGRESS_SUFFIX)
+        self._lock = FileLock(self.path.with_name(f".{self.path.name}.lock"))
+
+    def lock(self) -> None:
+        """Take this answers file for this process (an advisory lock, released by ``unlock`` or
+        when the process ends), then remove temporary files a killed writer left behind.
+        Raises Locked if another process has it (two writers would lose each other's
+        answers), OSError if the lock file cannot be made."""
+        self._lock.acquire()
+        for path in (self.path, self.progress_path):
+            remove_stale_temporaries(path)
+
+    def unlock(self) -> None:
+        self._lock.release()
 
     def exists(self) -> bool:
         return self.path.exists()
@@ -419,12 +434,12 @@ class AnswersStore:
     def load(self, kb: KnowledgeBase) -> tuple[Progress, list[str]]:
         """Read a saved questionnaire. Raises AnswersError (unreadable or invalid answers) and
         returns the progress and any warnings."""
+        if not self.path.exists():
+            raise AnswersError([f"{self.path}: no saved answers here"])
         try:
-            text = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise AnswersError([f"{self.path}: no saved answers here"]) from None
-        except (OSError, UnicodeDecodeError) as error:
-            raise AnswersError([f"{self.path}: {error}"]) from None
+            text = read_text(self.path)
+        except InputError as error:
+            raise AnswersError(error.problems) from None
         progress, warnings = progress_from_answers(kb, unwrap_case(parse_json(text)))
         sidecar, problem = self._read_sidecar()
         if problem:
@@ -433,7 +448,7 @@ class AnswersStore:
         asked_now = {q.id for q in kb.questions if condition_holds(q.asked_when, answered)}
         skipped = {
             qid
-            for qid in sidecar.get("skipped", [])
+            for qid in sidecar["skipped"]
             if isinstance(qid, str)
             and qid in kb.question_by_id
             and not kb.question_by_id[qid].required
@@ -441,7 +456,7 @@ class AnswersStore:
             and qid in asked_now
         }
         history: list[str] = []
-        for qid in sidecar.get("history", []):
+        for qid in sidecar["history"]:
             if isinstance(qid, str) and (qid in answered or qid in skipped) and qid not in history:
                 history.append(qid)
         progress.skipped, progress.history = skipped, history
@@ -451,15 +466,19 @@ class AnswersStore:
         return progress, warnings
 
     def _read_sidecar(self) -> tuple[dict[str, Any], str | None]:
+        """The progress file, or an empty one (with a warning) if it is missing or damaged:
+        a damaged one only means skipped questions are asked again."""
+        empty: dict[str, Any] = {"history": [], "skipped": []}
+        if not self.progress_path.exists():
+            return empty, None
         try:
-            data = json.loads(self.progress_path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}, None
-        except (OSError, UnicodeDecodeError, ValueError):
-            return {}, f"{self.progress_path} could not be read; questions you skipped will be asked again"
-        if not isinstance(data, dict) or data.get("format") != PROGRESS_FORMAT:
-            return {}, f"{self.progress_path} is not a progress file; questions you skipped will be asked again"
-        return data, None
+            data = json.loads(read_text(self.progress_path))
+        except (InputError, ValueError, RecursionError):
+            return empty, f"{self.progress_path} could not be read; questions you skipped will be asked again"
+        lists = isinstance(data, dict) and all(isinstance(data.get(k, []), list) for k in ("history", "skipped"))
+        if not lists or data.get("format") != PROGRESS_FORMAT:
+            return empty, f"{self.progress_path} is not a progress file; questions you skipped will be asked again"
+        return {**empty, **data}, None
 
 
 def _report_targets(saved: Any) -> dict[str, Any] | None:

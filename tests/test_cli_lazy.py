@@ -1,0 +1,66 @@
+"""Fast start: `triage --help` lists every command without importing them, and `triage
+assess` imports only what it needs (checked in fresh interpreters)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+from helpers import base_answers
+
+from triage.cli import LAZY_COMMANDS, LAZY_RULES_COMMANDS, main, rules_group
+
+HEAVY = ("experta", "triage.engine", "triage.questionnaire", "triage.cli_ask", "triage.report", "difflib")
+
+
+def imported_after(code: str) -> set[str]:
+    probe = f"import sys\n{code}\nprint(' '.join(sorted(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    return set(result.stdout.splitlines()[-1].split())
+
+
+@pytest.mark.parametrize(("group", "lazy_commands", "args"), [
+    (main, LAZY_COMMANDS, ["--help"]),
+    (rules_group, LAZY_RULES_COMMANDS, ["rules", "--help"]),
+])  # fmt: skip
+def test_help_lists_each_lazy_command_with_its_own_help(group, lazy_commands, args) -> None:
+    for name, lazy in lazy_commands.items():
+        command = lazy.load()
+        assert command.name == name
+        assert lazy.summary == command.get_short_help_str(limit=1_000)
+    group.commands = {k: v for k, v in group.commands.items() if k not in lazy_commands}  # as in a fresh process
+    lazy_help = CliRunner().invoke(main, args).output
+    try:
+        for name, lazy in lazy_commands.items():
+            group.add_command(lazy.load(), name)  # the same group with every command imported
+        eager_help = CliRunner().invoke(main, args).output
+    finally:
+        for name in lazy_commands:
+            group.commands.pop(name, None)
+    assert lazy_help == eager_help
+    assert all(f"  {name} " in lazy_help for name in lazy_commands)
+
+
+def test_help_imports_no_command_module_nor_the_engine() -> None:
+    modules = imported_after(
+        "from triage.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass"
+    )
+    assert "triage.cli" in modules
+    assert not {m for m in modules if m.startswith((*HEAVY, "triage.cli_", "triage.knowledge", "tomllib"))} - {
+        "triage.cli_lazy"
+    }
+
+
+def test_assess_imports_neither_the_questionnaire_nor_the_report(tmp_path) -> None:
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(base_answers()))
+    modules = imported_after(
+        f"from triage.cli import main\ntry:\n    main(['assess', {str(path)!r}, '--format', 'json'])\n"
+        "except SystemExit:\n    pass"
+    )
+    assert "triage.engine" in modules
+    assert not {m for m in modules if m.startswith(HEAVY[2:])}

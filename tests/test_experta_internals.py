@@ -1,0 +1,133 @@
+"""The experta internals our speed work relies on are the ones it was written against.
+
+triage/_experta.py replaces a few experta 1.9.4 functions, triage/matcher.py subclasses its
+RETE matcher and triage/engine.py overrides ``reset`` and ``run``. If experta changes any of
+them (a new release, a local edit), these pins fail, so nobody runs a patch over code it
+was not written for. The pins are sha256 prefixes of each function's source.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pytest
+
+from triage import _experta  # first: it lets experta import on Python 3.10+
+from triage.engine import TriageEngineBase
+from triage.matcher import TriageMatcher
+
+PINNED = {
+    # replaced by triage/_experta.py
+    "Token.copy": "755c71de8cb056da",
+    "OneInputNode.activate": "a342e7efc4b44fd1",
+    "TwoInputNode.activate_left": "dcfd261193710628",
+    "TwoInputNode.activate_right": "674f5ac654d58256",
+    "FeatureCheck.__call__": "ab3e65c317b2154f",
+    "FeatureTesterNode._activate": "01f5929c3418ff8c",
+    "FeatureTesterNode.activate": "a342e7efc4b44fd1",  # inherited from OneInputNode
+    # subclassed or overridden (triage/matcher.py, triage/engine.py)
+    "ReteMatcher.changes": "ef610eaeb40ca76c",
+    "ReteMatcher.reset": "3a3e69d528b38267",
+    "ReteMatcher._get_conflict_set_nodes": "55a9e9569fd9adb6",
+    "ConflictSetNode._activate": "5a49462abd655ba8",
+    "ConflictSetNode.get_activations": "1e7d5d99859b04d0",
+    "BusNode.add": "c7abc83c21932fe0",
+    "KnowledgeEngine.reset": "e7d3eec3963bd04b",
+    "KnowledgeEngine.run": "39279e7bc3bcee39",
+    "KnowledgeEngine.__declare": "95990fea48314ed4",  # TriageEngineBase.start declares the answers as it does
+    # plain_fact (triage/_experta.py) skips Fact.__setitem__'s freeze() of plain values
+    "Fact.__init__": "6e6014a2150c8a40",
+    "Fact.__setitem__": "39daa5f433a91d9b",
+    "freeze": "caf807ee873bae51",
+}
+
+
+def current_functions() -> dict[str, Callable[..., Any]]:
+    import experta.engine as experta_engine
+    import experta.fact as fact
+    import experta.matchers.rete as rete
+    import experta.matchers.rete.nodes as nodes
+    import experta.utils as utils
+
+    functions: dict[str, Callable[..., Any]] = dict(_experta.ORIGINALS)
+    functions.update(
+        {
+            "ReteMatcher.changes": rete.ReteMatcher.changes,
+            "ReteMatcher.reset": rete.ReteMatcher.reset,
+            "ReteMatcher._get_conflict_set_nodes": rete.ReteMatcher._get_conflict_set_nodes,
+            "ConflictSetNode._activate": nodes.ConflictSetNode._activate,
+            "ConflictSetNode.get_activations": nodes.ConflictSetNode.get_activations,
+            "BusNode.add": nodes.BusNode.add,
+            "KnowledgeEngine.reset": experta_engine.KnowledgeEngine.reset,
+            "KnowledgeEngine.run": experta_engine.KnowledgeEngine.run,
+            "KnowledgeEngine.__declare": experta_engine.KnowledgeEngine._KnowledgeEngine__declare,
+            "Fact.__init__": fact.Fact.__init__,
+            "Fact.__setitem__": fact.Fact.__setitem__,
+            "freeze": utils.freeze.registry[object],
+        }
+    )
+    return functions
+
+
+def pin_mismatches(functions: Mapping[str, Callable[..., Any]]) -> list[str]:
+    problems = [f"{name}: not found" for name in PINNED if name not in functions]
+    for name, function in functions.items():
+        digest = hashlib.sha256(inspect.getsource(function).encode()).hexdigest()[:16]
+        if PINNED.get(name) != digest:
+            problems.append(f"{name}: source sha256 {digest}, pinned {PINNED.get(name)}")
+    return problems
+
+
+def test_experta_is_the_pinned_version_and_every_patch_is_applied() -> None:
+    assert _experta.experta.__version__ == _experta.PATCHED_VERSION == "1.9.4"
+    assert set(_experta.ORIGINALS) == set(_experta.PATCHES)
+    for owner, attribute, replacement in _experta.PATCHES.values():
+        assert getattr(owner, attribute) is replacement
+
+
+def test_patched_and_subclassed_internals_are_the_pinned_ones() -> None:
+    assert pin_mismatches(current_functions()) == []
+
+
+def test_the_pin_catches_a_changed_function() -> None:
+    """Broken copy: experta's FeatureCheck.__call__ swapped for another function."""
+
+    def changed(self: Any, data: Any, is_fact: bool = True) -> Any:
+        return self.check(data, self.expected)
+
+    functions = {**current_functions(), "FeatureCheck.__call__": changed}
+    assert pin_mismatches(functions) == [
+        f"FeatureCheck.__call__: source sha256 {hashlib.sha256(inspect.getsource(changed).encode()).hexdigest()[:16]}, "
+        "pinned ab3e65c317b2154f"
+    ]
+
+
+def test_the_triage_engine_uses_the_fast_matcher() -> None:
+    assert TriageEngineBase.__matcher__ is TriageMatcher
+
+
+def test_watchers_still_log_through_the_patches(caplog: pytest.LogCaptureFixture) -> None:
+    """The patches skip log calls only when nobody listens: with experta's watchers on,
+    matches, node activations and firings are logged as before."""
+    from experta import watchers
+
+    from triage import assess
+
+    answers = {"age": 30, "injury": False, "can_bear_weight": True, "foot_cold_numb": False, "calf_swelling": False,
+               "locking": "never", "swelling": "none", "warmth": False, "redness": False, "fever": False,
+               "knee_surgery": "none", "unexplained_weight_loss": False, "night_pain": False, "giving_way": "never",
+               "pain_score": 0, "walking_effect": "no-pain"}  # fmt: skip
+    try:
+        watchers.watch("MATCH", "MATCHER", "RULES")
+        with caplog.at_level("DEBUG", logger="experta"):
+            assert assess(answers).disposition.id == "walk-normally"
+    finally:
+        watchers.unwatch()
+        for name in watchers.ALL:
+            getattr(watchers, name).setLevel(0)
+    loggers = {record.name for record in caplog.records}
+    assert {"experta.watchers.MATCH", "experta.watchers.MATCHER", "experta.watchers.RULES"} <= loggers
+    assert any(record.getMessage().startswith("FIRE 1 rule_") for record in caplog.records)

@@ -1,0 +1,69 @@
+"""Reading an input file safely: a regular file or standard input, at most MAX_BYTES, UTF-8.
+
+Every command that reads an answers file (assess, explain, report, ask --answers/--resume)
+reads it here, so hostile inputs get one clear message instead of a hang or a flood:
+``/dev/zero`` or a huge file is refused after MAX_BYTES, a FIFO or a device is refused
+without being opened for a blocking read, and a UTF-8 byte-order mark (as Notepad saves)
+is accepted. No front end is imported here: the CLI turns ``InputError`` into exit 2.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable
+from typing import BinaryIO
+
+MAX_BYTES = 1_000_000  # an answers file is about 2 kB; a megabyte is far more than any real one
+
+
+class InputError(ValueError):
+    """The input cannot be read; ``problems`` lists why (one line each)."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def read_text(source: str | os.PathLike[str], stdin: BinaryIO | None = None, *, limit: int = MAX_BYTES) -> str:
+    """The text of ``source`` ('-' = ``stdin``, a binary stream). Raises InputError."""
+    name = os.fspath(source)
+    if name == "-":
+        if stdin is None:
+            raise InputError(["-: no standard input here"])
+        return _decode(name, _read_bounded(stdin.read, name, limit))
+    try:
+        # O_NONBLOCK: opening a FIFO with no writer returns at once (then it is refused below).
+        fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise InputError([f"{name}: no such file"]) from None
+    except IsADirectoryError:
+        raise InputError([f"{name}: is a folder, not a file"]) from None
+    except OSError as error:
+        raise InputError([f"{name}: {error.strerror or error}"]) from None
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise InputError([f"{name}: is a folder, not a file"])
+        if not stat.S_ISREG(mode):
+            raise InputError([f"{name}: not a regular file (a device, pipe or socket); give a file, or -"])
+        os.set_blocking(fd, True)
+        try:
+            data = _read_bounded(handle.read, name, limit)
+        except OSError as error:
+            raise InputError([f"{name}: {error.strerror or error}"]) from None
+    return _decode(name, data)
+
+
+def _read_bounded(read: Callable[[int], bytes], name: str, limit: int) -> bytes:
+    data = read(limit + 1)
+    if len(data) > limit:
+        raise InputError([f"{name}: larger than {limit:,} bytes; an answers file is a few kilobytes"])
+    return data
+
+
+def _decode(name: str, data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")  # -sig: a leading byte-order mark is dropped
+    except UnicodeDecodeError as error:
+        raise InputError([f"{name}: not UTF-8 text (byte {error.start + 1} cannot be read)"]) from None
