@@ -234,3 +234,37 @@ def test_cli_response_warns_about_answers_to_questions_not_asked():
     assert result.exit_code == 0
     assert "triage: warning: injury_days_ago: not asked" in result.stderr
     assert "injury_days_ago" not in result.stdout
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=20,
+)
+SHAPED = st.fixed_dictionaries(
+    {
+        "resourceType": st.just("QuestionnaireResponse"),
+        "questionnaire": st.sampled_from([build_response(KB, {})["questionnaire"], "x"]),
+        "status": st.sampled_from(["completed", "stopped", 1]),
+    },
+    optional={
+        "item": st.lists(
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "linkId": st.sampled_from([q.id for q in KB.questions] + ["zzz", 3]),
+                    "answer": JSON,
+                    "item": JSON,
+                },
+            )
+        )
+    },
+)
+
+
+@given(st.one_of(JSON, SHAPED))
+def test_any_json_is_read_or_refused_with_problems_never_a_crash(document):
+    try:
+        assess(read_response(KB, document))
+    except AnswersError as error:
+        assert error.problems and all(isinstance(p, str) and p for p in error.problems)

@@ -23,9 +23,7 @@ LAZY_COMMANDS = {
         "triage.cli_batch:batch_command", "Assess every row of a JSON Lines or CSV file; write JSON Lines."
     ),
     "cases": LazyCommand("triage.cli_cases:cases_group", "Patient-case corpora: run them, or record a new case."),
-    "fhir": LazyCommand(
-        "triage.cli_fhir:fhir_group", "FHIR R4: the Questionnaire, and QuestionnaireResponses for answers files."
-    ),
+    "fhir": LazyCommand("triage.cli_fhir:fhir_group", "FHIR R4: the Questionnaire and QuestionnaireResponses."),
     "report": LazyCommand(
         "triage.cli_report:report_command",
         "Write the printable report (HTML; PDF with the pdf extra).",
