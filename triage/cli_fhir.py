@@ -13,7 +13,7 @@ from .knowledge import load_knowledge_base
 
 @click.group("fhir")
 def fhir_group() -> None:
-    """FHIR R4: the Questionnaire, and QuestionnaireResponses for answers files.
+    """FHIR R4: the Questionnaire and QuestionnaireResponses.
 
     To assess a QuestionnaireResponse: `triage assess --from-fhir QR.json` (also report and
     explain); for the outcome as a FHIR Bundle: `triage assess --format fhir`.
