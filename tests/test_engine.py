@@ -93,3 +93,17 @@ def test_unsure_on_ottawa_item_counts_as_positive():
     result = assess(base_answers() | injury)
     assert "ottawa-positive" in result.findings
     assert result.disposition.id == "urgent-care-today"
+
+
+def test_an_engine_is_never_shared_between_threads():
+    """One engine per thread (the web could be run threaded); the compiled class is shared."""
+    import threading
+
+    kb = load_knowledge_base()
+    mine = engine_for(kb)
+    assert engine_for(kb) is mine
+    seen: list = []
+    thread = threading.Thread(target=lambda: seen.append(engine_for(kb)))
+    thread.start()
+    thread.join()
+    assert seen[0] is not mine and type(seen[0]) is type(mine)

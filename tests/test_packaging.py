@@ -40,6 +40,13 @@ def test_wheel_contains_knowledge_base_and_templates(wheel):
     assert templates and all(f"triage/_data/{t}" in names for t in templates)
 
 
+def test_wheel_contains_the_web_templates_and_static_files(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    web = ROOT / "triage" / "web"
+    files = [p.relative_to(ROOT).as_posix() for folder in ("templates", "static") for p in (web / folder).iterdir()]
+    assert files and all(f in names for f in files), sorted(set(files) - names)
+
+
 def _venv_with(tmp_path: Path, *install: str | Path) -> Path:
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)

@@ -22,6 +22,7 @@ uses these; the JSON keeps every fired rule for traceability):
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -32,15 +33,23 @@ from .early_stop import EarlyStop, check_record, split_record
 from .engine import EngineRun, TriageEngineBase, compile_engine_class
 from .knowledge import Advice, Citation, Disposition, KnowledgeBase, Rule, load_knowledge_base
 
-_ENGINES: dict[tuple[str, str], TriageEngineBase] = {}
+_CLASSES: dict[tuple[str, str], type[TriageEngineBase]] = {}
+_LOCAL = threading.local()
 
 
 def engine_for(kb: KnowledgeBase) -> TriageEngineBase:
-    """One compiled engine per knowledge base per process; it is reset for every case."""
+    """The engine for a knowledge base: its class compiled once per process, one engine per
+    thread (an engine holds the working memory of the case it runs, so it is never shared
+    between threads; a web worker with one thread has exactly one). Reset for every case."""
     key = (str(kb.root), kb.sha256)
-    if key not in _ENGINES:
-        _ENGINES[key] = compile_engine_class(kb)()
-    return _ENGINES[key]
+    engines: dict[tuple[str, str], TriageEngineBase] | None = getattr(_LOCAL, "engines", None)
+    if engines is None:
+        engines = _LOCAL.engines = {}
+    if key not in engines:
+        if key not in _CLASSES:
+            _CLASSES.setdefault(key, compile_engine_class(kb))
+        engines[key] = _CLASSES[key]()
+    return engines[key]
 
 
 @dataclass(frozen=True)

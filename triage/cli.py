@@ -5,13 +5,20 @@ from __future__ import annotations
 import json
 import os
 import shlex
-import shutil
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
 
 import click
 
+from .cli_common import (  # noqa: F401
+    FROM_FHIR,
+    assess_file,
+    color_enabled,
+    fail,
+    invoked_as,
+    read_answers,
+    terminal_width,
+)
 from .cli_lazy import LazyCommand, LazyGroup
 from .paths import KB_ENV
 
@@ -28,6 +35,10 @@ LAZY_COMMANDS = {
         "triage.cli_report:report_command",
         "Write the printable report (HTML; PDF with the pdf extra).",
     ),
+    "schema": LazyCommand("triage.cli_web:schema_command", "Print the JSON Schema of an answers file."),
+    "serve": LazyCommand(
+        "triage.cli_web:serve_command", "Serve the questionnaire and the JSON API (needs the web extra)."
+    ),
 }
 LAZY_RULES_COMMANDS = {
     "diff": LazyCommand(
@@ -35,22 +46,6 @@ LAZY_RULES_COMMANDS = {
         "What changes from OLD to NEW (knowledge-base folders or git refs): cases and rules.",
     ),
 }
-
-
-def invoked_as() -> str:
-    """The command as the person started it, for the commands we suggest: `triage` when that is
-    what they typed (or the script on PATH), `.venv/bin/triage` when they typed a path, and
-    `python -m triage` for the module. Anything else (a test runner) reads as `triage`."""
-    argv0 = sys.argv[0] if sys.argv else ""
-    if Path(argv0).name == "__main__.py" and Path(argv0).parent.name == "triage":
-        python = getattr(sys, "orig_argv", [sys.executable])[0]
-        return f"{shlex.quote(python)} -m triage"
-    if Path(argv0).name != "triage" or os.sep not in argv0:
-        return "triage"
-    on_path = shutil.which("triage")
-    if on_path and Path(on_path).resolve() == Path(argv0).resolve():
-        return "triage"
-    return shlex.quote(argv0)
 
 
 def print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -68,63 +63,6 @@ def print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
     click.echo(f"triage {version('triage')}")
     click.echo(f"knowledge base {kb.version} (sha256 {kb.sha256})")
     ctx.exit()
-
-
-def terminal_width() -> int:
-    """The terminal's real width ($COLUMNS, else the terminal's), 80 when there is none."""
-    return shutil.get_terminal_size((80, 24)).columns
-
-
-def color_enabled() -> bool | None:
-    """None lets click decide (colour only on a terminal); NO_COLOR turns it off."""
-    return False if os.environ.get("NO_COLOR") else None
-
-
-def fail(problems: list[str], heading: str) -> NoReturn:
-    from .answers import bounded  # at most 50 problems listed, whatever the input
-
-    click.echo(f"triage: {heading}", err=True)
-    for problem in bounded(problems):
-        click.echo(f"  - {problem}", err=True)
-    sys.exit(2)
-
-
-def read_answers(source: str, from_fhir: bool = False) -> Any:
-    """Read and parse an answers file ('-' is standard input); exit 2 with the reason if unreadable.
-
-    ``from_fhir``: the file is a FHIR QuestionnaireResponse (triage/fhir), read into answers."""
-    from .answers import AnswersError, parse_json, unwrap_case
-    from .reading import InputError, read_text
-
-    try:
-        text = read_text(source, getattr(sys.stdin, "buffer", None))
-    except InputError as error:
-        fail(error.problems, "cannot read the answers:")
-    try:
-        if from_fhir:
-            from .fhir import read_response
-            from .knowledge import load_knowledge_base
-
-            return read_response(load_knowledge_base(), parse_json(text))
-        return unwrap_case(parse_json(text))
-    except AnswersError as error:
-        fail(error.problems, f"invalid answers in {source}:")
-
-
-FROM_FHIR = click.option(
-    "--from-fhir", is_flag=True, help="FILE is a FHIR R4 QuestionnaireResponse (see `triage fhir questionnaire`)."
-)
-
-
-def assess_file(source: str, from_fhir: bool = False) -> Any:
-    from .answers import AnswersError
-    from .assessment import assess
-
-    raw = read_answers(source, from_fhir)
-    try:
-        return assess(raw)
-    except AnswersError as error:
-        fail(error.problems, f"invalid answers in {source}:")
 
 
 def _use_kb(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:

@@ -60,7 +60,7 @@ class ClickConsole:
 
 
 def resume_command(path: Path) -> str:
-    from .cli import invoked_as
+    from .cli_common import invoked_as
 
     where = "" if str(path) == DEFAULT_ANSWERS_FILE else f" -a {shlex.quote(str(path))}"
     return f"{invoked_as()} ask --resume{where}"
@@ -77,7 +77,7 @@ class ReportRequest:
 def finish(outcome: Outcome, store: AnswersStore, color: bool | None, report: ReportRequest, full: bool) -> None:
     """The end of a run: the report first (if one is due), then the first screen, which says
     where the report is, so that the answer is what stays on the screen."""
-    from .cli import fail, invoked_as, terminal_width
+    from .cli_common import fail, invoked_as, terminal_width
     from .cli_report import try_write_report
 
     problems: list[str] = []
@@ -159,7 +159,7 @@ def ask_command(
     answers with --no-input, or someone under 18 (this tool is for adults); 130 after
     Ctrl-C and 1 when the input ran out (answers so far are saved).
     """
-    from .cli import color_enabled, fail, invoked_as, read_answers, terminal_width
+    from .cli_common import color_enabled, fail, invoked_as, read_answers, terminal_width
 
     color = color_enabled()
     report = ReportRequest(html_path, pdf_path, force, check_report_options(html_path, pdf_path, force, now_text))

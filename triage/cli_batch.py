@@ -108,7 +108,7 @@ def batch_command(input_file: str, output: str, input_format: str | None, jobs: 
     Exits 0 when every row was assessed, 1 when some rows had problems (their records say
     which), 2 when the command cannot run at all.
     """
-    from .cli import fail
+    from .cli_common import fail
 
     fmt = input_format or ("csv" if input_file.lower().endswith(".csv") else "jsonl")
     if output != "-" and Path(output).exists() and not force:

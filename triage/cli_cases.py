@@ -11,7 +11,7 @@ import click
 from .answers import AnswersError, parse_json, unwrap_case
 from .cases import CaseOutcome, error_outcome, new_case, outcome_line, run_case, summary_json, summary_junit, wrap_block
 from .cases import summary_line as summary_text
-from .cli import fail, read_answers
+from .cli_common import fail, read_answers
 from .files import write_atomic
 from .knowledge import load_knowledge_base
 from .reading import InputError, read_text

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from .cli import fail, read_answers
+from .cli_common import fail, read_answers
 from .knowledge import load_knowledge_base
 
 

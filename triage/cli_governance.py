@@ -19,8 +19,8 @@ from typing import Any
 import click
 
 from .answers import AnswersError, parse_json
-from .cli import fail
 from .cli_cases import case_files, check_outputs, write_output
+from .cli_common import fail
 from .kbdiff import compare
 from .kbdiff_render import diff_view, render_html, render_text
 from .knowledge import KnowledgeBase, KnowledgeBaseError, load_knowledge_base

@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from .assessment import Assessment
-from .cli import FROM_FHIR, assess_file, fail
+from .cli_common import FROM_FHIR, assess_file, fail
 
 
 def report_options(html_required: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

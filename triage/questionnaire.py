@@ -1,35 +1,14 @@
-"""The interactive questionnaire behind ``triage ask`` (issue #3): the flow, without click.
+"""The interactive questionnaire behind ``triage ask`` on a terminal, without click.
 
 The click command (triage/cli_ask.py) only wires a terminal to this module; everything
 here can be driven by a scripted ``Console`` in tests.
 
-One definition
-    Questions, wording, help, types, allowed values and asked-when conditions all come from
-    rules/questions.toml through the knowledge base. Every typed reply is checked with
-    ``answers.check_value`` and every asked-when with ``conditions.condition_holds``: the
-    same code the answers validator uses. The next question is always the first question,
-    in knowledge-base order, whose condition holds on the answers so far and that is neither
-    answered nor skipped; so the questionnaire asks exactly the questions the validator
-    expects, and never one it would call "not asked".
-
-Stopping early (a deliberate refinement of the issue, for safety)
-    After every answer the answers so far are assessed with ``partial=True``. Rules only
-    ever raise the floor, so that urgency is a lower bound on the final one.
-
-    - ``emergency`` (urgency 4): stop asking at once and show what to do now.
-    - ``urgent-care-today`` (urgency 3): say so at once ("get seen today"), then ask only the
-      few questions that could still raise it to ``emergency`` (``emergency_questions``:
-      those the emergency rules depend on, directly or through findings, derived values
-      and asked-when conditions, worked out from the rule base), then stop. Stopping at 3
-      outright would skip "is the foot cold, pale or numb?" for anyone whose injury came
-      with a pop, or anyone aged 55+ injured in the last 7 days (Ottawa rule): an ambulance
-      case would be told "get seen today".
-
-    So the disposition shown is always the one the complete answers would give. An
-    early-stopped answers file lacks the required answers that were never asked, and says
-    so in a ``stopped_early`` record (triage/early_stop.py, docs/early-stop.md) that
-    ``triage assess``, ``explain`` and ``report`` read. Before an emergency result, a person
-    at a terminal is asked once whether the answers behind it are right (``check_emergency``).
+The flow
+    Which question comes next, the early stop at ``urgent-care-today`` and ``emergency``, and
+    the early-stop record are triage/flow.py, shared with the web. Every typed reply is
+    checked with ``answers.check_value``, as in an answers file. Before an emergency result,
+    a person at a terminal is asked once whether the answers behind it are right
+    (``check_emergency``).
 
 Replies
     ``?`` shows the question's help, ``<`` goes back to the previous question (its answer is
@@ -62,15 +41,16 @@ import re
 import shlex
 import textwrap
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 from .answers import AnswersError, check_value, parse_json, unwrap_case, validate
-from .assessment import Assessment, assess
+from .assessment import Assessment
 from .conditions import condition_holds
-from .early_stop import EMERGENCY, RECORD_KEY, URGENT, emergency_questions, make_record, split_record
+from .early_stop import RECORD_KEY, split_record
 from .files import FileLock, remove_stale_temporaries, write_atomic
+from .flow import EMERGENCY, URGENT, Flow, Progress, emergency_questions  # noqa: F401 (re-exported for callers)
 from .knowledge import KnowledgeBase, Question
 from .reading import InputError, read_text
 
@@ -216,167 +196,6 @@ def prompt_text(question: Question) -> str:
     if not question.required:
         hint += "; Enter to skip"
     return f"({hint}) >"
-
-
-# --- the flow ----------------------------------------------------------------------------------
-
-
-def _subjects(question: Question) -> set[str]:
-    return {atom.subject for group in question.asked_when for atom in group if atom.kind == "answer"}
-
-
-@dataclass
-class Progress:
-    """Everything a questionnaire in progress knows; saved as the answers file + sidecar."""
-
-    answers: dict[str, Any] = field(default_factory=dict)  # typed, valid answers
-    history: list[str] = field(default_factory=list)  # questions asked (answered or skipped), in order
-    skipped: set[str] = field(default_factory=set)  # optional questions left empty
-    status: str = "in-progress"  # in-progress | stopped-early | complete
-    early_stop: dict[str, Any] | None = None  # saved in the answers file when it stopped early
-    report: dict[str, Any] | None = None  # triage ask's report targets, kept for --resume
-
-
-class Flow:
-    """Which question comes next, and when to stop. No input or output here."""
-
-    def __init__(self, kb: KnowledgeBase, progress: Progress):
-        self.kb = kb
-        self.progress = progress
-        self.emergency_ids = emergency_questions(kb)
-        self._assessment: Assessment | None = None
-
-    # answers in, answers out
-    def answer(self, question: Question, value: Any) -> None:
-        self.progress.answers[question.id] = value
-        self.progress.skipped.discard(question.id)
-        self._asked(question)
-
-    def skip(self, question: Question) -> None:
-        self.progress.answers.pop(question.id, None)
-        self.progress.skipped.add(question.id)
-        self._asked(question)
-
-    def _asked(self, question: Question) -> None:
-        if question.id in self.progress.history:
-            self.progress.history.remove(question.id)
-        self.progress.history.append(question.id)
-        self._assessment = None
-
-    def forget(self, question: Question) -> None:
-        """Remove one answer, so that its question is asked again (the check before an ambulance)."""
-        self.progress.answers.pop(question.id, None)
-        if question.id in self.progress.history:
-            self.progress.history.remove(question.id)
-        self._assessment = None
-
-    def back(self) -> Question | None:
-        """Forget the last reply given in this questionnaire; None if there is none."""
-        if not self.progress.history:
-            return None
-        qid = self.progress.history.pop()
-        self.progress.answers.pop(qid, None)
-        self.progress.skipped.discard(qid)
-        self._assessment = None
-        return self.kb.question_by_id[qid]
-
-    # where we are
-    @property
-    def assessment(self) -> Assessment:
-        """The assessment of the answers so far (partial)."""
-        if self._assessment is None:
-            self._assessment = assess(self.progress.answers, kb=self.kb, partial=True)
-        return self._assessment
-
-    @property
-    def urgency(self) -> int:
-        return self.assessment.urgency
-
-    def _pending(self, question: Question) -> bool:
-        return question.id not in self.progress.answers and question.id not in self.progress.skipped
-
-    def _wanted(self, question: Question, urgency: int) -> bool:
-        return urgency < URGENT or question.id in self.emergency_ids
-
-    def next_question(self) -> Question | None:
-        """The next question to ask, or None when the questionnaire is over."""
-        urgency = self.urgency
-        if urgency >= EMERGENCY:
-            return None
-        answers = self.progress.answers
-        for question in self.kb.questions:
-            if (
-                self._pending(question)
-                and condition_holds(question.asked_when, answers)
-                and self._wanted(question, urgency)
-            ):
-                return question
-        return None
-
-    def unasked(self) -> list[Question]:
-        """Questions that would still be asked if we did not stop early (the conditions as now)."""
-        answers = self.progress.answers
-        return [q for q in self.kb.questions if self._pending(q) and condition_holds(q.asked_when, answers)]
-
-    def position(self, current: Question) -> tuple[int, int]:
-        """The [n/N] marker. N counts the questions asked or still possibly asked; a question
-        whose condition rests on an unanswered question counts, so N only shrinks as answers
-        come (going back can grow it again)."""
-        urgency = self.urgency
-        answers = self.progress.answers
-        maybe: set[str] = set()
-        sequence: list[str] = []
-        for question in self.kb.questions:
-            pending = self._pending(question)
-            if pending and not self._wanted(question, urgency):
-                continue
-            holds = condition_holds(question.asked_when, answers)
-            if holds or (_subjects(question) & maybe):
-                sequence.append(question.id)
-                if pending:
-                    maybe.add(question.id)
-        if current.id not in sequence:  # cannot happen; never show a nonsense marker
-            return len(sequence) + 1, len(sequence) + 1
-        return sequence.index(current.id) + 1, len(sequence)
-
-    def finish_status(self) -> str:
-        return "stopped-early" if self.unasked() else "complete"
-
-    def record_early_stop(self) -> None:
-        """What the answers file says about an early stop (nothing when complete)."""
-        progress = self.progress
-        if progress.status != "stopped-early":
-            progress.early_stop = None
-            return
-        d = self.assessment.disposition
-        deciding = tuple(r.id for r in self.assessment.fired if r.floor == d.id)
-        progress.early_stop = make_record(self.kb, d.id, deciding)
-
-    def final_assessment(self) -> Assessment:
-        """The result as `triage assess` gives it for the saved file (early-stop record included)."""
-        if self.progress.status == "stopped-early" and self.progress.early_stop is not None:
-            return assess({**self.progress.answers, RECORD_KEY: self.progress.early_stop}, kb=self.kb)
-        return self.assessment
-
-    def leave_out_open_questions(self) -> None:
-        """--no-input: optional questions still open are left out (unknown), not asked."""
-        while (question := self.next_question()) is not None:
-            self.progress.skipped.add(question.id)
-            self._assessment = None
-
-    def missing_required(self) -> list[Question]:
-        """For --no-input: the required questions that would be asked, in order, if the optional
-        ones still open were left out and each missing one stayed missing."""
-        progress = Progress(dict(self.progress.answers), list(self.progress.history), set(self.progress.skipped))
-        trial = Flow.__new__(Flow)
-        trial.kb, trial.progress, trial.emergency_ids, trial._assessment = self.kb, progress, self.emergency_ids, None
-        missing: list[Question] = []
-        while (question := trial.next_question()) is not None:
-            if question.required:
-                missing.append(question)
-            progress.skipped.add(question.id)  # stays unanswered: its dependants are not asked
-            trial._assessment = None
-        return missing
 
 
 # --- saving --------------------------------------------------------------------------------------

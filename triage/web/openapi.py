@@ -1,0 +1,242 @@
+"""The OpenAPI 3.1 document of the JSON API. The answers schema is generated from
+rules/questions.toml (triage/schema.py), so a new question needs no change here."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from ..knowledge import KnowledgeBase
+from ..schema import answers_schema
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+_STR = {"type": "string"}
+_INT = {"type": "integer"}
+_STRS = {"type": "array", "items": _STR}
+_NULLABLE_STR = {"type": ["string", "null"]}
+
+_ADVICE = {
+    "type": "object",
+    "required": ["id", "group", "text", "details", "sources"],
+    "properties": {"id": _STR, "group": _STR, "text": _STR, "details": _STR, "sources": _STRS},
+}
+_KB_ID = {"type": "object", "required": ["version", "sha256"], "properties": {"version": _STR, "sha256": _STR}}
+
+SCHEMAS: dict[str, Any] = {
+    "Problems": {
+        "type": "object",
+        "required": ["error", "problems"],
+        "properties": {"error": _STR, "problems": _STRS},
+    },
+    "Result": {
+        "type": "object",
+        "description": "The result of an assessment: the disposition, the rules that fired, advice and the safety net.",
+        "required": [
+            "disposition",
+            "urgency",
+            "title",
+            "timeframe",
+            "rules_fired",
+            "findings",
+            "advice",
+            "safety_net",
+            "not_sure",
+            "warnings",
+            "knowledge_base",
+        ],
+        "properties": {
+            "disposition": _STR,
+            "urgency": {"type": "integer", "minimum": 0, "maximum": 4},
+            "title": _STR,
+            "timeframe": _STR,
+            "rules_fired": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "title", "floor", "sources"],
+                    "properties": {"id": _STR, "title": _STR, "floor": _NULLABLE_STR, "sources": _STRS},
+                },
+            },
+            "findings": _STRS,
+            "advice": {"type": "array", "items": _ADVICE},
+            "safety_net": {"type": "array", "items": _ADVICE},
+            "not_sure": _STRS,
+            "warnings": _STRS,
+            "knowledge_base": _KB_ID,
+        },
+    },
+    "Question": {
+        "type": "object",
+        "required": ["id", "text", "help", "type", "required", "red_flag", "not_sure_allowed"],
+        "properties": {
+            "id": _STR,
+            "text": _STR,
+            "help": _STR,
+            "type": {"enum": ["boolean", "integer", "number", "choice", "string"]},
+            "required": {"type": "boolean"},
+            "red_flag": {"type": "boolean"},
+            "not_sure_allowed": {"type": "boolean", "description": "null ('not sure') is a valid answer"},
+            "choices": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["value", "label"],
+                    "properties": {"value": _STR, "label": _STR},
+                },
+            },
+            "min": {"type": "number"},
+            "max": {"type": "number"},
+            "min_length": _INT,
+            "max_length": _INT,
+        },
+    },
+    "NextRequest": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "answers": _ref("PartialAnswers"),
+            "skipped": {"type": "array", "items": _STR, "description": "optional questions the person skipped"},
+        },
+    },
+    "NextResponse": {
+        "type": "object",
+        "required": ["status"],
+        "properties": {
+            "status": {"enum": ["question", "done", "stopped-early"]},
+            "question": _ref("Question"),
+            "progress": {
+                "type": "object",
+                "required": ["position", "total"],
+                "properties": {"position": _INT, "total": _INT},
+            },
+            "so_far": {
+                "type": "object",
+                "required": ["disposition", "urgency"],
+                "properties": {"disposition": _STR, "urgency": _INT},
+            },
+            "check": {
+                "type": "object",
+                "description": "At emergency: the answers to confirm with the person before showing the result.",
+                "required": ["message", "answers"],
+                "properties": {
+                    "message": _STR,
+                    "answers": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["id", "text", "answer"],
+                            "properties": {"id": _STR, "text": _STR, "answer": {}},
+                        },
+                    },
+                },
+            },
+            "unasked": {**_STRS, "description": "questions not asked because the questions stopped early"},
+            "result": _ref("Result"),
+        },
+    },
+    "KnowledgeBase": {
+        "type": "object",
+        "required": ["version", "sha256", "dispositions", "rules", "sources", "questions"],
+        "properties": {
+            "version": _STR,
+            "sha256": _STR,
+            "dispositions": {"type": "array", "items": {"type": "object"}},
+            "rules": {"type": "array", "items": {"type": "object"}},
+            "sources": {"type": "array", "items": {"type": "object"}},
+            "questions": _INT,
+        },
+    },
+    "Questions": {
+        "type": "object",
+        "required": ["knowledge_base", "questions"],
+        "properties": {"knowledge_base": _KB_ID, "questions": {"type": "array", "items": _ref("Question")}},
+    },
+    "Health": {
+        "type": "object",
+        "required": ["status", "knowledge_base"],
+        "properties": {"status": {"const": "ok"}, "knowledge_base": _KB_ID},
+    },
+}
+
+_INVALID = {
+    "400": _json(_ref("Problems"), "Invalid answers: every problem, one line each"),
+    "413": _json(_ref("Problems"), "The body is larger than 64 KB"),
+}
+
+
+def _post(summary: str, body: str, ok: str, description: str) -> dict[str, Any]:
+    return {
+        "post": {
+            "summary": summary,
+            "description": description,
+            "requestBody": {"required": True, "content": {"application/json": {"schema": _ref(body)}}},
+            "responses": {"200": _json(_ref(ok), "OK"), **_INVALID},
+        }
+    }
+
+
+def _get(summary: str, ok: str) -> dict[str, Any]:
+    return {"get": {"summary": summary, "responses": {"200": _json(_ref(ok), "OK")}}}
+
+
+@cache
+def _document(version: str, sha256: str, answers: str, partial: str, required: frozenset[str]) -> dict[str, Any]:
+    import json
+
+    def component(text: str) -> dict[str, Any]:
+        return {k: v for k, v in json.loads(text).items() if k != "$schema"}
+
+    schemas = {**SCHEMAS, "Answers": component(answers), "PartialAnswers": component(partial)}
+    optional = [qid for qid, spec in schemas["PartialAnswers"]["properties"].items() if qid not in required]
+    schemas["NextRequest"] = json.loads(json.dumps(SCHEMAS["NextRequest"]))
+    schemas["NextRequest"]["properties"]["skipped"]["items"] = {"enum": optional}
+    return {
+        "openapi": "3.1.0",
+        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+        "info": {
+            "title": "triage: knee pain and walking",
+            "version": version,
+            "description": (
+                "A rule-based expert system: answers in, one disposition with advice and reasons out. "
+                f"Not a diagnosis. Knowledge base {version} (sha256 {sha256}). Stateless: nothing is stored."
+            ),
+        },
+        "paths": {
+            "/api/v1/assess": _post(
+                "Assess a complete answers object",
+                "Answers",
+                "Result",
+                "The answers (format 1, or a patient case with an answers key) in, the result out. An "
+                "answers file saved after an early stop (with its `stopped_early` record, docs/early-stop.md) "
+                "is accepted too; `triage schema` describes that record.",
+            ),
+            "/api/v1/next": _post(
+                "The next question, or the result",
+                "NextRequest",
+                "NextResponse",
+                "The answers so far in; the next question the terminal questionnaire would ask out, or the result "
+                "when the questions are done or stopped early (emergency at once; urgent care once the questions "
+                "that could make it an emergency are answered).",
+            ),
+            "/api/v1/questions": _get("Every question, in the order of asking", "Questions"),
+            "/api/v1/knowledge-base": _get("The knowledge base: version, ladder, rules, sources", "KnowledgeBase"),
+            "/healthz": _get("Liveness", "Health"),
+        },
+        "components": {"schemas": schemas},
+    }
+
+
+def openapi_document(kb: KnowledgeBase) -> dict[str, Any]:
+    import json
+
+    full, partial = answers_schema(kb, early_stop=False), answers_schema(kb, partial=True, early_stop=False)
+    required = frozenset(q.id for q in kb.questions if q.required)
+    return _document(kb.version, kb.sha256, json.dumps(full), json.dumps(partial), required)

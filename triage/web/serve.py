@@ -1,0 +1,62 @@
+"""Run the web app under gunicorn (a production server): sync workers, one request per
+process at a time, so each worker's experta engine is only ever used by one thread."""
+
+from __future__ import annotations
+
+import errno
+import socket
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+
+class TriageServer(BaseApplication):
+    def __init__(self, options: dict[str, Any]):
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from . import create_app
+
+        return create_app()
+
+
+def port_problem(host: str, port: int) -> str | None:
+    """Say now, in one line, if the address cannot be used (gunicorn would retry and log)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        return f"{host}: {error.strerror}"
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                return f"{host}:{port} is already in use (choose another with --port)"
+            return f"{host}:{port}: {error.strerror or error}"
+    return None
+
+
+def serve(host: str, port: int, workers: int, *, access_log: bool = False) -> None:
+    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    options: dict[str, Any] = {
+        "bind": bind,
+        "workers": workers,
+        "worker_class": "sync",
+        "preload_app": True,  # load and check the knowledge base once, before forking
+        "timeout": 30,
+        "graceful_timeout": 5,
+        "limit_request_line": 4094,
+        "limit_request_fields": 50,
+        "accesslog": "-" if access_log else None,  # paths only: answers are never in a URL
+        "errorlog": "-",
+        "loglevel": "info",
+        "proc_name": "triage-serve",
+    }
+    TriageServer(options).run()
