@@ -54,10 +54,10 @@ def current_functions() -> dict[str, Callable[..., Any]]:
     import experta.fact as fact
     import experta.matchers.rete as rete
     import experta.matchers.rete.dnf as rete_dnf
-    import experta.matchers.rete.utils as rete_utils
-    from experta.rule import Rule
     import experta.matchers.rete.nodes as nodes
+    import experta.matchers.rete.utils as rete_utils
     import experta.utils as utils
+    from experta.rule import Rule
 
     functions: dict[str, Callable[..., Any]] = dict(_experta.ORIGINALS)
     functions.update(
@@ -189,6 +189,7 @@ def test_a_wrong_preparation_fails_the_comparison(monkeypatch: pytest.MonkeyPatc
     from triage.engine import compile_engine_class
 
     real = matcher.prepared
-    monkeypatch.setattr(matcher, "prepared", lambda rule: rule.new_conditions(*rule) if len(rule[0]) > 1 else real(rule))
+    mutant = lambda rule: rule.new_conditions(*rule) if len(rule[0]) > 1 else real(rule)  # noqa: E731
+    monkeypatch.setattr(matcher, "prepared", mutant)
     rules = compile_engine_class(load_knowledge_base())().get_rules()
     assert any(_shape(ours) != _shape(theirs) for ours, theirs in _prepared_pairs(rules))
