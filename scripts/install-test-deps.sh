@@ -5,14 +5,19 @@
 #   - Debian: libpango-1.0-0, libpangoft2-1.0-0, libharfbuzz-subset0 (what WeasyPrint,
 #     the optional [pdf] extra behind `triage report --pdf`, needs at run time).
 #   - npm: axe-core (pinned) into a git-ignored cache folder, used offline.
+#   - npm: LHC-Forms (lforms, pinned; its prebuilt web component only, fetched with
+#     `npm pack`, so none of its build-time dependencies) into .cache/lforms, for the FHIR
+#     test that renders our Questionnaire in an independent client (tests/test_fhir_lforms.py).
 #   - pip: the [pdf] extra (WeasyPrint) into .venv, when that virtualenv exists.
 # Works as root in CI (CI=true, no TTY); uses sudo when not root.
-# Env overrides: AXE_CORE_VERSION, AXE_DIR.
+# Env overrides: AXE_CORE_VERSION, AXE_DIR, LFORMS_VERSION, LFORMS_DIR.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 AXE_CORE_VERSION="${AXE_CORE_VERSION:-4.14.1}"
 AXE_DIR="${AXE_DIR:-$ROOT/.cache/axe}"
+LFORMS_VERSION="${LFORMS_VERSION:-40.1.3}"
+LFORMS_DIR="${LFORMS_DIR:-$ROOT/.cache/lforms}"
 APT_PACKAGES=(chromium poppler-utils fonts-liberation fonts-dejavu-core
     libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 
@@ -80,6 +85,25 @@ else
     [ -f "$AXE_JS" ] || { log "axe.min.js not found at $AXE_JS" >&2; exit 1; }
 fi
 
+# --- LHC-Forms (npm pack: the published tarball, prebuilt; no dependency install) ------
+LFORMS_WC="$LFORMS_DIR/package/dist/lforms/webcomponent/lhc-forms.js"
+have_lforms_version=""
+if [ -f "$LFORMS_WC" ] && [ -f "$LFORMS_DIR/package/package.json" ]; then
+    have_lforms_version="$(sed -n 's/^  "version": "\([^"]*\)".*/\1/p' "$LFORMS_DIR/package/package.json" | head -n1)"
+fi
+if [ "$have_lforms_version" = "$LFORMS_VERSION" ]; then
+    log "lforms $LFORMS_VERSION present"
+else
+    if ! command -v npm >/dev/null 2>&1; then
+        apt_install nodejs npm
+    fi
+    log "npm pack lforms@$LFORMS_VERSION -> $LFORMS_DIR"
+    rm -rf "$LFORMS_DIR" && mkdir -p "$LFORMS_DIR"
+    tarball="$(cd "$LFORMS_DIR" && npm pack "lforms@$LFORMS_VERSION" --silent --no-update-notifier 2>/dev/null | tail -n1)"
+    tar -xzf "$LFORMS_DIR/$tarball" -C "$LFORMS_DIR" && rm -f "$LFORMS_DIR/$tarball"
+    [ -f "$LFORMS_WC" ] || { log "lhc-forms.js not found at $LFORMS_WC" >&2; exit 1; }
+fi
+
 # Keep the cache folder out of git without touching the repo's .gitignore.
 CACHE_DIR="$(dirname "$AXE_DIR")"
 if [ "$CACHE_DIR" = "$ROOT/.cache" ] && [ ! -f "$CACHE_DIR/.gitignore" ]; then
@@ -97,4 +121,4 @@ if [ -x "$ROOT/.venv/bin/python" ]; then
     fi
 fi
 
-log "ok: $(chromium --version 2>/dev/null | head -n1); $(pdftotext -v 2>&1 | head -n1); axe-core $AXE_CORE_VERSION"
+log "ok: $(chromium --version 2>/dev/null | head -n1); $(pdftotext -v 2>&1 | head -n1); axe-core $AXE_CORE_VERSION; lforms $LFORMS_VERSION"

@@ -35,6 +35,7 @@ if "TRIAGE_CACHE_DIR" not in os.environ:
 
     os.environ["TRIAGE_CACHE_DIR"] = tempfile.mkdtemp(prefix="triage-test-cache-")
 
+
 @pytest.fixture(autouse=True)
 def _restore_triage_kb():
     """`triage --kb DIR` sets TRIAGE_KB in the process (so that workers inherit it); undo that per test."""

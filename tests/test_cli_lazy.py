@@ -46,9 +46,7 @@ def test_help_lists_each_lazy_command_with_its_own_help(group, lazy_commands, ar
 
 
 def test_help_imports_no_command_module_nor_the_engine() -> None:
-    modules = imported_after(
-        "from triage.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass"
-    )
+    modules = imported_after("from triage.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass")
     assert "triage.cli" in modules
     light = {"triage.cli_lazy", "triage.cli_common"}  # the lazy group and the shared helpers (click only)
     assert not {m for m in modules if m.startswith((*HEAVY, "triage.cli_", "triage.knowledge", "tomllib"))} - light

@@ -252,7 +252,7 @@ def test_pdf_download_when_the_pdf_extra_is_installed(client):
 
 def test_an_early_stop_downloads_as_a_file_triage_assess_accepts(client, tmp_path):
     answers = {"age": 40, "injury": False, "can_bear_weight": True, "foot_cold_numb": True}
-    state = json.dumps({"answers": answers, "history": list(answers), "confirmed": ['foot_cold_numb=true']})
+    state = json.dumps({"answers": answers, "history": list(answers), "confirmed": ["foot_cold_numb=true"]})
     saved = client.post("/answers.json", data={"state": state}).get_data(as_text=True)
     assert json.loads(saved)["stopped_early"]["disposition"] == "emergency"
     (tmp_path / "a.json").write_text(saved, encoding="utf-8")

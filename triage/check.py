@@ -49,6 +49,9 @@ def check_knowledge_base(kb: KnowledgeBase, *, release: bool = False) -> list[st
         if source.kind not in ("article", "clinical"):
             problems.append(f"source {source.key}: kind must be article or clinical")
     problems += _check_reachable(kb)
+    from .fhir.check import check_fhir  # the FHIR export must stay possible (docs/fhir.md)
+
+    problems += check_fhir(kb)
     return problems
 
 

@@ -10,7 +10,15 @@ from pathlib import Path
 
 import click
 
-from .cli_common import assess_file, color_enabled, fail, invoked_as, read_answers, terminal_width  # noqa: F401
+from .cli_common import (  # noqa: F401
+    FROM_FHIR,
+    assess_file,
+    color_enabled,
+    fail,
+    invoked_as,
+    read_answers,
+    terminal_width,
+)
 from .cli_lazy import LazyCommand, LazyGroup
 from .paths import KB_ENV
 
@@ -22,6 +30,7 @@ LAZY_COMMANDS = {
         "triage.cli_batch:batch_command", "Assess every row of a JSON Lines or CSV file; write JSON Lines."
     ),
     "cases": LazyCommand("triage.cli_cases:cases_group", "Patient-case corpora: run them, or record a new case."),
+    "fhir": LazyCommand("triage.cli_fhir:fhir_group", "FHIR R4: the Questionnaire and QuestionnaireResponses."),
     "report": LazyCommand(
         "triage.cli_report:report_command",
         "Write the printable report (HTML; PDF with the pdf extra).",
@@ -37,6 +46,7 @@ LAZY_RULES_COMMANDS = {
         "What changes from OLD to NEW (knowledge-base folders or git refs): cases and rules.",
     ),
 }
+
 
 def print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     """--version: the program and the knowledge base (version and sha256), which fix the result."""
@@ -137,16 +147,24 @@ main.params.append(_kb_parameter())
 
 @main.command("assess", short_help="Assess an answers file: the result as text or JSON.")
 @click.argument("answers_file", metavar="FILE|-")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def assess_command(answers_file: str, output_format: str) -> None:
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json", "fhir"]), default="text", show_default=True
+)
+@FROM_FHIR
+def assess_command(answers_file: str, output_format: str, from_fhir: bool) -> None:
     """Assess an answers file (JSON, format 1); '-' reads standard input.
 
-    Exits 0 whenever an assessment was made, whatever the urgency; 2 on invalid input.
+    --format fhir prints a FHIR R4 Bundle (docs/fhir.md). Exits 0 whenever an assessment was
+    made, whatever the urgency; 2 on invalid input.
     """
-    assessment = assess_file(answers_file)
+    assessment = assess_file(answers_file, from_fhir)
     for warning in assessment.warnings:
         click.echo(f"triage: warning: {warning}", err=True)
-    if output_format == "json":
+    if output_format == "fhir":
+        from .fhir import build_bundle
+
+        click.echo(json.dumps(build_bundle(assessment), indent=2, ensure_ascii=False))
+    elif output_format == "json":
         click.echo(json.dumps(assessment.to_dict(), indent=2, ensure_ascii=False))
     else:
         from .summary import render_summary
@@ -161,11 +179,12 @@ def assess_command(answers_file: str, output_format: str) -> None:
 @main.command("explain", short_help="How the result was reached: rules, sources, your answers.")
 @click.argument("answers_file", metavar="FILE|-")
 @click.option("--all", "everything", is_flag=True, help="Explain every rule that fired, not only the deciding ones.")
-def explain_command(answers_file: str, everything: bool) -> None:
+@FROM_FHIR
+def explain_command(answers_file: str, everything: bool, from_fhir: bool) -> None:
     """Show how the result was reached: rules, sources, down to your answers."""
     from .explain import explain, render_text
 
-    assessment = assess_file(answers_file)
+    assessment = assess_file(answers_file, from_fhir)
     click.echo(render_text(assessment, explain(assessment, everything=everything)))
 
 

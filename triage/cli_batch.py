@@ -124,9 +124,13 @@ def batch_command(input_file: str, output: str, input_format: str | None, jobs: 
     failed = done = 0
     show = sys.stderr.isatty() and total is not None
     try:
-        with source, _output(output, force) as out, click.progressbar(
-            length=total or 0, label="assessing", file=sys.stderr if show else open(os.devnull, "w")
-        ) as bar:
+        with (
+            source,
+            _output(output, force) as out,
+            click.progressbar(
+                length=total or 0, label="assessing", file=sys.stderr if show else open(os.devnull, "w")
+            ) as bar,
+        ):
             for block, rows, bad in _results(read_rows(source, fmt, kb), jobs, kb):
                 out.write(block)
                 done += rows

@@ -52,8 +52,10 @@ def fail(problems: list[str], heading: str) -> NoReturn:
     sys.exit(2)
 
 
-def read_answers(source: str) -> Any:
-    """Read and parse an answers file ('-' is standard input); exit 2 with the reason if unreadable."""
+def read_answers(source: str, from_fhir: bool = False) -> Any:
+    """Read and parse an answers file ('-' is standard input); exit 2 with the reason if unreadable.
+
+    ``from_fhir``: the file is a FHIR QuestionnaireResponse (triage/fhir), read into answers."""
     from .answers import AnswersError, parse_json, unwrap_case
     from .reading import InputError, read_text
 
@@ -62,16 +64,26 @@ def read_answers(source: str) -> Any:
     except InputError as error:
         fail(error.problems, "cannot read the answers:")
     try:
+        if from_fhir:
+            from .fhir import read_response
+            from .knowledge import load_knowledge_base
+
+            return read_response(load_knowledge_base(), parse_json(text))
         return unwrap_case(parse_json(text))
     except AnswersError as error:
         fail(error.problems, f"invalid answers in {source}:")
 
 
-def assess_file(source: str) -> Any:
+FROM_FHIR = click.option(
+    "--from-fhir", is_flag=True, help="FILE is a FHIR R4 QuestionnaireResponse (see `triage fhir questionnaire`)."
+)
+
+
+def assess_file(source: str, from_fhir: bool = False) -> Any:
     from .answers import AnswersError
     from .assessment import assess
 
-    raw = read_answers(source)
+    raw = read_answers(source, from_fhir)
     try:
         return assess(raw)
     except AnswersError as error:

@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from .assessment import Assessment
-from .cli_common import assess_file, fail
+from .cli_common import FROM_FHIR, assess_file, fail
 
 
 def report_options(html_required: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -125,7 +125,10 @@ def try_write_report(
 @click.command("report", short_help="Write the printable report (HTML; PDF with the pdf extra).")
 @click.argument("answers_file", metavar="FILE|-")
 @report_options(html_required=True)
-def report_command(answers_file: str, html_path: str, pdf_path: str | None, force: bool, now_text: str | None) -> None:
+@FROM_FHIR
+def report_command(
+    answers_file: str, html_path: str, pdf_path: str | None, force: bool, now_text: str | None, from_fhir: bool
+) -> None:
     """Write the printable report for an answers file: what to do, why, and when to get help.
 
     The HTML is self-contained (it works offline) and prints on A4 or US Letter; any browser's
@@ -133,7 +136,7 @@ def report_command(answers_file: str, html_path: str, pdf_path: str | None, forc
     existing file without --force, or a missing PDF library (then nothing is written).
     """
     now = check_report_options(html_path, pdf_path, force, now_text)
-    assessment = assess_file(answers_file)
+    assessment = assess_file(answers_file, from_fhir)
     for warning in assessment.warnings:
         click.echo(f"triage: warning: {warning}", err=True)
     write_report_files(assessment, html_path, pdf_path, force, now)

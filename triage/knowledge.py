@@ -140,6 +140,7 @@ class KnowledgeBase:
     dispositions: tuple[Disposition, ...]
     safety_net: tuple[str, ...]
     sources: dict[str, Source]
+    fhir: dict[str, Any] = field(default_factory=dict)  # the [fhir*] tables: canonical URL, priority map
     wording: dict[str, str] = field(default_factory=dict)  # rules/wording.toml: texts shown by every front end
     question_by_id: dict[str, Question] = field(default_factory=dict)
     disposition_by_id: dict[str, Disposition] = field(default_factory=dict)
@@ -245,6 +246,7 @@ class _Loader:
             dispositions=dispositions,
             safety_net=tuple(meta.get("safety_net", ())),
             sources=sources,
+            fhir={k: v for k, v in meta.items() if k.startswith("fhir") and isinstance(v, dict)},
             wording=wording,
             question_by_id={q.id: q for q in questions},
             disposition_by_id={d.id: d for d in dispositions},

@@ -624,7 +624,8 @@ def person_texts(result: Assessment) -> dict[str, str]:
         "report": html_lib.unescape(re.sub(r"<[^>]*>", " ", page)),
     }
     # Not the person's own words (name, notes), nor the titles of the cited articles.
-    left_out = [result.answers.get(q) for q in ("name", "notes")] + [s.title for s in result.kb.sources.values()]
+    # Titles first: a one-letter name taken out first would break a title apart ("A" in "Alleviate").
+    left_out = [s.title for s in result.kb.sources.values()] + [result.answers.get(q) for q in ("name", "notes")]
     for value in left_out:
         if isinstance(value, str) and value.strip():
             texts = {k: v.replace(value, " ") for k, v in texts.items()}

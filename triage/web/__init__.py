@@ -24,6 +24,7 @@ MAX_BODY = 64 * 1024  # bytes; a full answers file with the longest notes is abo
 BLUEPRINTS: tuple[tuple[str, str], ...] = (
     ("triage.web.pages", "pages"),
     ("triage.web.api", "api"),
+    ("triage.web.fhir", "fhir_api"),  # FHIR: the Questionnaire and $next-question (docs/fhir.md)
 )
 
 

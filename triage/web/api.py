@@ -66,7 +66,12 @@ def question_json(question: Question) -> dict[str, Any]:
 @api.post("/api/v1/assess")
 def assess_endpoint():
     try:
-        assessment = assess(unwrap_case(_body()))
+        body = _body()
+        if isinstance(body, dict) and "resourceType" in body:  # a FHIR QuestionnaireResponse (docs/fhir.md)
+            from ..fhir import read_response
+
+            body = read_response(load_knowledge_base(), body)
+        assessment = assess(unwrap_case(body))
     except AnswersError as error:
         return _problems(error.problems)
     return jsonify(assessment.to_dict())

@@ -11,7 +11,7 @@ log = logging.getLogger("triage.web")
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path in ("/openapi.json", "/healthz")
+    return request.path.startswith(("/api/", "/fhir/")) or request.path in ("/openapi.json", "/healthz")
 
 
 def _problem_response(status: int, title: str, problems: list[str]):
@@ -25,7 +25,8 @@ def register_errors(app: Flask) -> None:
     def http_error(error: HTTPException):
         status = error.code or 500
         if status == 413:
-            return _problem_response(413, "Too large", ["the request body is larger than the limit of 64 KB"])
+            limit = (request.max_content_length or 0) // 1024  # FHIR routes allow more (triage/web/fhir.py)
+            return _problem_response(413, "Too large", [f"the request body is larger than the limit of {limit} KB"])
         if status == 404:
             return _problem_response(404, "Page not found", [f"there is nothing at {request.path}"])
         if status == 405:

@@ -1,0 +1,130 @@
+"""SDC adaptive questionnaires: the `$next-question` operation, without HTTP.
+
+The request is a QuestionnaireResponse whose questionnaire is a contained Questionnaire
+holding the questions shown so far (the sdc-questionnaireresponse-adapt shape). The reply
+is the same response with the next question appended to the contained Questionnaire, or,
+when the questionnaire is over or stops early (triage/questionnaire.py's Flow decides, as
+for `triage ask`), status "completed", an outcome display item and the outcome resources
+(RiskAssessment, CarePlan, ServiceRequest) contained.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from ..answers import AnswersError, asked_questions, validate
+from ..assessment import Assessment
+from ..knowledge import KnowledgeBase
+from ..questionnaire import Flow, Progress
+from .outcome import outcome_resources
+from .questionnaire import question_item
+from .response import read_response
+from .settings import settings
+
+CONTAINED_ID = "adaptive"
+OUTCOME_LINK = "outcome"
+
+
+def start_response(kb: KnowledgeBase) -> dict[str, Any]:
+    """An empty adaptive response: what a client sends first (or what a server may offer)."""
+    fhir = settings(kb)
+    contained = {
+        "resourceType": "Questionnaire",
+        "id": CONTAINED_ID,
+        "url": fhir.questionnaire_url,
+        "version": fhir.version,
+        "status": "active",
+        "item": [],
+    }
+    return {
+        "resourceType": "QuestionnaireResponse",
+        "contained": [contained],
+        "questionnaire": f"#{CONTAINED_ID}",
+        "status": "in-progress",
+    }
+
+
+def next_question(kb: KnowledgeBase, request: Any) -> dict[str, Any]:
+    """The reply to `$next-question`; AnswersError (a listed problem each) on a bad request."""
+    fhir = settings(kb)
+    if not isinstance(request, dict) or request.get("resourceType") != "QuestionnaireResponse":
+        raise AnswersError(["the request is a QuestionnaireResponse (resourceType QuestionnaireResponse)"])
+    response = copy.deepcopy(request)
+    if not response.get("contained") and not response.get("questionnaire"):
+        response = {**start_response(kb), **{k: v for k, v in response.items() if k not in ("contained",)}}
+        response["questionnaire"] = f"#{CONTAINED_ID}"
+    questionnaire, problems = _contained(response, fhir.questionnaire_url, fhir.version)
+    if response.get("status") != "in-progress":
+        problems.append(f"status: {response.get('status')!r}; only an in-progress response can go on")
+    if problems:
+        raise AnswersError(problems)
+    shown = [item.get("linkId") for item in questionnaire.get("item", []) if isinstance(item, dict)]
+    unknown = [
+        f"{link}: unknown question (linkId) in the contained Questionnaire"
+        for link in shown
+        if link not in kb.question_by_id and link != OUTCOME_LINK
+    ]
+    if unknown:
+        raise AnswersError(unknown)
+    answers = read_response(kb, response, partial=True, header=False)
+    valid = validate(answers, kb, partial=True)
+    asked = {q.id for q in asked_questions(kb, valid.answers)}  # a changed answer may have disabled some shown ones
+    missing = [f"{q}: required" for q in shown if q in asked and kb.question_by_id[q].required and q not in answers]
+    not_shown = [
+        f"{q}: answered but never asked (not in the contained Questionnaire)" for q in answers if q not in shown
+    ]
+    if missing or not_shown:
+        raise AnswersError(missing + not_shown)
+    progress = Progress(
+        dict(valid.answers),
+        [q for q in shown if q in kb.question_by_id],
+        {q for q in shown if q in kb.question_by_id and q not in valid.answers},
+    )
+    flow = Flow(kb, progress)
+    upcoming = flow.next_question()
+    if upcoming is not None:
+        questionnaire.setdefault("item", []).append(question_item(kb, fhir, upcoming))
+        return response
+    return _complete(response, questionnaire, flow.assessment)
+
+
+def _contained(response: dict[str, Any], url: str, version: str) -> tuple[dict[str, Any], list[str]]:
+    reference = response.get("questionnaire")
+    if not (isinstance(reference, str) and reference.startswith("#")):
+        return {}, [f"questionnaire: expected a reference to a contained Questionnaire ('#id'), got {reference!r}"]
+    contained = response.get("contained")
+    found = (
+        [r for r in contained if isinstance(r, dict) and r.get("id") == reference[1:]]
+        if isinstance(contained, list)
+        else []
+    )
+    if len(found) != 1 or found[0].get("resourceType") != "Questionnaire":
+        return {}, [f"contained: no Questionnaire with id {reference[1:]!r}"]
+    questionnaire = found[0]
+    problems = []
+    if questionnaire.get("url") not in (None, url):
+        problems.append(
+            f"contained Questionnaire: url {questionnaire.get('url')} is another questionnaire; expected {url}"
+        )
+    if questionnaire.get("version") not in (None, version):
+        problems.append(f"contained Questionnaire: version {questionnaire.get('version')} is not {version}")
+    if not isinstance(questionnaire.get("item", []), list):
+        problems.append("contained Questionnaire: item must be a list")
+    return questionnaire, problems
+
+
+def _complete(response: dict[str, Any], questionnaire: dict[str, Any], assessment: Assessment) -> dict[str, Any]:
+    d = assessment.disposition
+    questionnaire.setdefault("item", []).append(
+        {"linkId": OUTCOME_LINK, "type": "display", "text": f"{d.title} ({d.timeframe}). {d.summary}"}
+    )
+    response["status"] = "completed"
+    response["contained"] = [
+        r for r in response["contained"] if not (isinstance(r, dict) and r.get("id") in outcome_ids())
+    ] + outcome_resources(assessment, contained=True)
+    return response
+
+
+def outcome_ids() -> set[str]:
+    return {"risk", "plan", "request"}

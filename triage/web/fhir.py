@@ -1,0 +1,75 @@
+"""FHIR over HTTP: the Questionnaire, and SDC `$next-question` (docs/fhir.md).
+
+GET  /fhir/Questionnaire/knee-triage                  the Questionnaire, marked adaptive
+POST /fhir/Questionnaire/knee-triage/$next-question   a QuestionnaireResponse (or Parameters
+                                                      holding one) in, the next step out
+Bad requests get 400 and an OperationOutcome with one issue per problem.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+from ..answers import AnswersError
+from ..fhir import build_questionnaire, next_question, settings
+from ..knowledge import load_knowledge_base
+from .api import _body
+
+fhir_api = Blueprint("fhir", __name__)
+FHIR_JSON = "application/fhir+json"
+# The contained Questionnaire grows with every question shown (about 50 KB at the end).
+MAX_FHIR_BODY = 512 * 1024
+
+
+@fhir_api.before_request
+def _room_for_the_contained_questionnaire() -> None:
+    request.max_content_length = MAX_FHIR_BODY
+
+
+def _fhir(resource: dict[str, Any], status: int = 200) -> Response:
+    response = jsonify(resource)
+    response.status_code = status
+    response.mimetype = FHIR_JSON
+    return response
+
+
+def outcome(problems: list[str], status: int = 400, code: str = "invalid") -> Response:
+    issues = [{"severity": "error", "code": code, "diagnostics": problem} for problem in problems]
+    return _fhir({"resourceType": "OperationOutcome", "issue": issues}, status)
+
+
+def _known(questionnaire_id: str) -> bool:
+    return questionnaire_id == settings(load_knowledge_base()).questionnaire_id
+
+
+@fhir_api.get("/fhir/Questionnaire/<questionnaire_id>")
+def questionnaire_endpoint(questionnaire_id: str) -> Response:
+    if not _known(questionnaire_id):
+        return outcome([f"no Questionnaire {questionnaire_id!r}"], 404, "not-found")
+    return _fhir(build_questionnaire(load_knowledge_base(), adaptive_url=request.url_root + "fhir"))
+
+
+@fhir_api.post("/fhir/Questionnaire/<questionnaire_id>/$next-question")
+def next_question_endpoint(questionnaire_id: str) -> Response:
+    if not _known(questionnaire_id):
+        return outcome([f"no Questionnaire {questionnaire_id!r}"], 404, "not-found")
+    try:
+        return _fhir(next_question(load_knowledge_base(), _unwrap(_body())))
+    except AnswersError as error:
+        return outcome(error.problems)
+
+
+def _unwrap(body: Any) -> Any:
+    """A Parameters resource with a questionnaire-response parameter gives that resource."""
+    if isinstance(body, dict) and body.get("resourceType") == "Parameters":
+        found = [
+            p.get("resource")
+            for p in body.get("parameter", [])
+            if isinstance(p, dict) and p.get("name") == "questionnaire-response"
+        ]
+        if len(found) != 1:
+            raise AnswersError(["Parameters: expected one parameter 'questionnaire-response' holding the response"])
+        return found[0]
+    return body
