@@ -32,6 +32,10 @@ PINNED = {
     "ReteMatcher.changes": "ef610eaeb40ca76c",
     "ReteMatcher.reset": "3a3e69d528b38267",
     "ReteMatcher._get_conflict_set_nodes": "55a9e9569fd9adb6",
+    "ReteMatcher.prepare_ruleset": "71e2e1abfe9a6280",
+    "ReteMatcher.build_network": "9c6d583d5892e2b5",
+    "prepare_rule(Rule)": "2bf02a5bb84c30d6",  # triage.matcher.prepared gives its result for rules in DNF
+    "dnf(Rule)": "d9cd8445a6ecf543",
     "ConflictSetNode._activate": "5a49462abd655ba8",
     "ConflictSetNode.get_activations": "1e7d5d99859b04d0",
     "BusNode.add": "c7abc83c21932fe0",
@@ -49,8 +53,11 @@ def current_functions() -> dict[str, Callable[..., Any]]:
     import experta.engine as experta_engine
     import experta.fact as fact
     import experta.matchers.rete as rete
+    import experta.matchers.rete.dnf as rete_dnf
     import experta.matchers.rete.nodes as nodes
+    import experta.matchers.rete.utils as rete_utils
     import experta.utils as utils
+    from experta.rule import Rule
 
     functions: dict[str, Callable[..., Any]] = dict(_experta.ORIGINALS)
     functions.update(
@@ -58,6 +65,10 @@ def current_functions() -> dict[str, Callable[..., Any]]:
             "ReteMatcher.changes": rete.ReteMatcher.changes,
             "ReteMatcher.reset": rete.ReteMatcher.reset,
             "ReteMatcher._get_conflict_set_nodes": rete.ReteMatcher._get_conflict_set_nodes,
+            "ReteMatcher.prepare_ruleset": rete.ReteMatcher.prepare_ruleset,
+            "ReteMatcher.build_network": rete.ReteMatcher.build_network,
+            "prepare_rule(Rule)": rete_utils.prepare_rule.registry[Rule],
+            "dnf(Rule)": rete_dnf.dnf.registry[Rule],
             "ConflictSetNode._activate": nodes.ConflictSetNode._activate,
             "ConflictSetNode.get_activations": nodes.ConflictSetNode.get_activations,
             "BusNode.add": nodes.BusNode.add,
@@ -131,3 +142,54 @@ def test_watchers_still_log_through_the_patches(caplog: pytest.LogCaptureFixture
     loggers = {record.name for record in caplog.records}
     assert {"experta.watchers.MATCH", "experta.watchers.MATCHER", "experta.watchers.RULES"} <= loggers
     assert any(record.getMessage().startswith("FIRE 1 rule_") for record in caplog.records)
+
+
+def _shape(element: Any) -> Any:
+    if isinstance(element, tuple):  # Rule, AND, OR, NOT
+        return (type(element).__name__, tuple(_shape(e) for e in element))
+    return (type(element).__name__, dict(element))
+
+
+def _prepared_pairs(rules: Any) -> list[tuple[Any, Any]]:
+    from triage._experta import prepare_rule
+    from triage.matcher import prepared
+
+    return [(prepared(rule), prepare_rule(rule)) for rule in rules]
+
+
+def test_rules_prepared_without_dnf_equal_experta_s() -> None:
+    """TriageMatcher.prepare_ruleset skips experta's DNF rewriting for rules already in DNF;
+    every rule it builds the network from must be the one experta would have built it from
+    (same conditions, same types, same nesting), for the shipped rules and with an OR, a NOT
+    and a | constraint that go through experta's own path."""
+    from experta import NOT, Rule
+
+    from triage import load_knowledge_base
+    from triage._experta import AND, OR, Fact
+    from triage.engine import compile_engine_class
+
+    rules = compile_engine_class(load_knowledge_base())().get_rules()
+    others = [
+        Rule(AND(Fact(a=1), OR(Fact(b=2), Fact(c=3))))(lambda: None),
+        Rule(NOT(Fact(a=1)))(lambda: None),
+        Rule(Fact(a=1) | Fact(a=2))(lambda: None),
+        Rule(Fact(a=1, b=2 | 3 & 4))(lambda: None),  # type: ignore[operator]
+    ]
+    pairs = _prepared_pairs([*rules, *others])
+    assert len(pairs) == len(rules) + 4
+    for ours, theirs in pairs:
+        assert ours == theirs and hash(ours) == hash(theirs)
+        assert _shape(ours) == _shape(theirs)
+
+
+def test_a_wrong_preparation_fails_the_comparison(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The mutant: an OR of ANDs passed on unchanged (single-pattern ANDs not unwrapped)."""
+    import triage.matcher as matcher
+    from triage import load_knowledge_base
+    from triage.engine import compile_engine_class
+
+    real = matcher.prepared
+    mutant = lambda rule: rule.new_conditions(*rule) if len(rule[0]) > 1 else real(rule)  # noqa: E731
+    monkeypatch.setattr(matcher, "prepared", mutant)
+    rules = compile_engine_class(load_knowledge_base())().get_rules()
+    assert any(_shape(ours) != _shape(theirs) for ours, theirs in _prepared_pairs(rules))

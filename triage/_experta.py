@@ -36,19 +36,23 @@ from experta.matchers.rete import ReteMatcher
 from experta.matchers.rete import abstract as _abstract
 from experta.matchers.rete import check as _check
 from experta.matchers.rete import nodes as _nodes
-from experta.fieldconstraint import L
+from experta.fieldconstraint import ANDFC, NOTFC, ORFC, L
 from experta.matchers.rete.abstract import Node
 from experta.matchers.rete.check import FeatureCheck, TypeCheck
 from experta.matchers.rete.mixins import AnyChild, ChildNode, NoMemory
 from experta.matchers.rete.nodes import ConflictSetNode, FeatureTesterNode
 from experta.matchers.rete.token import Token
+from experta.matchers.rete.utils import prepare_rule
 from experta import watchers
 from experta.watchers import MATCH, MATCHER
 
 __all__ = [
     "AND",
+    "ANDFC",
     "AS",
+    "NOTFC",
     "OR",
+    "ORFC",
     "Agenda",
     "AnyChild",
     "ChildNode",
@@ -66,6 +70,7 @@ __all__ = [
     "Rule",
     "Strategy",
     "TypeCheck",
+    "prepare_rule",
     "watchers",
 ]  # fmt: skip
 

@@ -224,8 +224,7 @@ def validate(raw: Any, kb: KnowledgeBase, *, partial: bool = False) -> ValidAnsw
 
     asked: dict[str, Any] = {}
     for question in kb.questions:
-        depends_on = {atom.subject for group in question.asked_when for atom in group}
-        if depends_on & invalid:
+        if invalid and {atom.subject for group in question.asked_when for atom in group} & invalid:
             continue  # its condition rests on an invalid answer, already reported
         if not condition_holds(question.asked_when, asked):
             if question.id in raw and question.id not in invalid:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -135,9 +136,15 @@ class RuleOrderStrategy(Strategy):
             gone = {id(act) for act in removed}
             agenda.activations = [act for act in agenda.activations if id(act) not in gone and act not in removed]
         if added:
-            # Agenda.get_next() pops from the end: keep the next activation last.
+            # Agenda.get_next() pops from the end: keep the next activation last. Each key is
+            # worked out once, not at every sort (an activation waits through several).
+            for act in added:
+                act.triage_order = _activation_key(act)
             agenda.activations.extend(added)
-            agenda.activations.sort(key=_activation_key, reverse=True)
+            agenda.activations.sort(key=_ORDER, reverse=True)
+
+
+_ORDER = operator.attrgetter("triage_order")
 
 
 def _activation_key(activation: Any) -> tuple[int, tuple[int, ...], int]:
@@ -227,7 +234,9 @@ class TriageEngineBase(KnowledgeEngine):
         index = len(self._firings)
         self._firings.append(Firing(rule.id, tuple(dict.fromkeys(matched))))
         if rule.finding:
-            self._conclude(Finding(name=rule.finding), FactRecord("finding", rule.finding, None, index))
+            self._conclude(
+                plain_fact(Finding, {"name": rule.finding}), FactRecord("finding", rule.finding, None, index)
+            )
         formula = FORMULAS.get(rule.compute or "")
         if formula is not None and rule.compute:
             answers = next((fact for fact in bound.values() if isinstance(fact, Answers)), {})
@@ -235,7 +244,10 @@ class TriageEngineBase(KnowledgeEngine):
                 value = formula(answers)
             except (KeyError, ArithmeticError, ValueError, TypeError):
                 return
-            self._conclude(Derived(name=rule.compute, value=value), FactRecord("derived", rule.compute, value, index))
+            self._conclude(
+                plain_fact(Derived, {"name": rule.compute, "value": value}),
+                FactRecord("derived", rule.compute, value, index),
+            )
 
     def _conclude(self, fact: Fact, record: FactRecord) -> None:
         key = (record.kind, record.name)
