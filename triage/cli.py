@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import os
-import shlex
 import sys
-from pathlib import Path
 
 import click
 
@@ -20,7 +17,9 @@ from .cli_common import (  # noqa: F401
     terminal_width,
 )
 from .cli_lazy import LazyCommand, LazyGroup
-from .paths import KB_ENV
+
+# json, shlex, pathlib and triage.paths are imported where used, not here: `triage --help`
+# needs none of them, and click does not import them (about 8 ms of a cold start).
 
 # Commands in modules of their own, imported only when run (triage/cli_lazy.py): name ->
 # "module:command" and the command's one-line summary, for `triage --help`.
@@ -65,24 +64,29 @@ def print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
     ctx.exit()
 
 
-def _use_kb(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
+def _use_kb(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
     """--kb DIR: set TRIAGE_KB, the one setting the library's loader reads (paths.py), then load it."""
     if value is None:
         return
-    os.environ[KB_ENV] = str(value.resolve())
+    from pathlib import Path
+
+    from .paths import KB_ENV
+
+    path = Path(value)  # as click's path_type=Path did: the message below shows it the same way
+    os.environ[KB_ENV] = str(path.resolve())
     if ctx.parent is not None:  # on a command: the group has loaded the default already
         from .knowledge import KnowledgeBaseError, load_knowledge_base
 
         try:
             load_knowledge_base()
         except KnowledgeBaseError as error:
-            fail(error.problems, f"the knowledge base in {value} cannot be loaded:")
+            fail(error.problems, f"the knowledge base in {path} cannot be loaded:")
 
 
 def _kb_parameter() -> click.Option:
     return click.Option(
         ["--kb"],
-        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        type=click.Path(exists=True, file_okay=False),  # a str: pathlib is imported in _use_kb
         callback=_use_kb,
         expose_value=False,
         is_eager=True,
@@ -157,6 +161,8 @@ def assess_command(answers_file: str, output_format: str, from_fhir: bool) -> No
     --format fhir prints a FHIR R4 Bundle (docs/fhir.md). Exits 0 whenever an assessment was
     made, whatever the urgency; 2 on invalid input.
     """
+    import json
+
     assessment = assess_file(answers_file, from_fhir)
     for warning in assessment.warnings:
         click.echo(f"triage: warning: {warning}", err=True)
@@ -167,6 +173,8 @@ def assess_command(answers_file: str, output_format: str, from_fhir: bool) -> No
     elif output_format == "json":
         click.echo(json.dumps(assessment.to_dict(), indent=2, ensure_ascii=False))
     else:
+        import shlex
+
         from .summary import render_summary
 
         command = invoked_as()

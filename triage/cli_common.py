@@ -8,10 +8,7 @@ subcommands: no module of the command line imports another in a circle.
 from __future__ import annotations
 
 import os
-import shlex
-import shutil
 import sys
-from pathlib import Path
 from typing import Any, NoReturn
 
 import click
@@ -21,6 +18,10 @@ def invoked_as() -> str:
     """The command as the person started it, for the commands we suggest: `triage` when that is
     what they typed (or the script on PATH), `.venv/bin/triage` when they typed a path, and
     `python -m triage` for the module. Anything else (a test runner) reads as `triage`."""
+    import shlex
+    import shutil
+    from pathlib import Path
+
     argv0 = sys.argv[0] if sys.argv else ""
     if Path(argv0).name == "__main__.py" and Path(argv0).parent.name == "triage":
         python = getattr(sys, "orig_argv", [sys.executable])[0]
@@ -35,6 +36,8 @@ def invoked_as() -> str:
 
 def terminal_width() -> int:
     """The terminal's real width ($COLUMNS, else the terminal's), 80 when there is none."""
+    import shutil
+
     return shutil.get_terminal_size((80, 24)).columns
 
 
