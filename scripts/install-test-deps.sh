@@ -64,15 +64,16 @@ for tool in chromium pdftotext pdfinfo pdftoppm; do
     command -v "$tool" >/dev/null 2>&1 || { log "missing after install: $tool" >&2; exit 1; }
 done
 
+# The version an installed npm package declares ("" when its package.json is missing).
+package_version() {
+    [ -f "$1" ] || return 0
+    sed -n 's/^  "version": "\([^"]*\)".*/\1/p' "$1" | head -n1
+}
+
 # --- axe-core (npm, offline use) -------------------------------------------
 AXE_JS="$AXE_DIR/node_modules/axe-core/axe.min.js"
 AXE_PKG="$AXE_DIR/node_modules/axe-core/package.json"
-have_axe_version=""
-if [ -f "$AXE_JS" ] && [ -f "$AXE_PKG" ]; then
-    have_axe_version="$(sed -n 's/^  "version": "\([^"]*\)".*/\1/p' "$AXE_PKG" | head -n1)"
-fi
-
-if [ "$have_axe_version" = "$AXE_CORE_VERSION" ]; then
+if [ -f "$AXE_JS" ] && [ "$(package_version "$AXE_PKG")" = "$AXE_CORE_VERSION" ]; then
     log "axe-core $AXE_CORE_VERSION present"
 else
     if ! command -v npm >/dev/null 2>&1; then
@@ -87,11 +88,7 @@ fi
 
 # --- LHC-Forms (npm pack: the published tarball, prebuilt; no dependency install) ------
 LFORMS_WC="$LFORMS_DIR/package/dist/lforms/webcomponent/lhc-forms.js"
-have_lforms_version=""
-if [ -f "$LFORMS_WC" ] && [ -f "$LFORMS_DIR/package/package.json" ]; then
-    have_lforms_version="$(sed -n 's/^  "version": "\([^"]*\)".*/\1/p' "$LFORMS_DIR/package/package.json" | head -n1)"
-fi
-if [ "$have_lforms_version" = "$LFORMS_VERSION" ]; then
+if [ -f "$LFORMS_WC" ] && [ "$(package_version "$LFORMS_DIR/package/package.json")" = "$LFORMS_VERSION" ]; then
     log "lforms $LFORMS_VERSION present"
 else
     if ! command -v npm >/dev/null 2>&1; then
