@@ -15,8 +15,8 @@ from typing import Any
 
 from ..answers import AnswersError, asked_questions, validate
 from ..assessment import Assessment
+from ..flow import Flow, Progress
 from ..knowledge import KnowledgeBase
-from ..questionnaire import Flow, Progress
 from .outcome import CONTAINED_IDS, outcome_resources
 from .questionnaire import question_item
 from .response import read_response
