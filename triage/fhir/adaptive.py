@@ -15,15 +15,16 @@ from typing import Any
 
 from ..answers import AnswersError, asked_questions, validate
 from ..assessment import Assessment
+from ..flow import Flow, Progress
 from ..knowledge import KnowledgeBase
-from ..questionnaire import Flow, Progress
-from .outcome import outcome_resources
+from .outcome import CONTAINED_IDS, outcome_resources
 from .questionnaire import question_item
 from .response import read_response
 from .settings import settings
 
 CONTAINED_ID = "adaptive"
 OUTCOME_LINK = "outcome"
+OUTCOME_IDS = {local for local in CONTAINED_IDS.values() if local}  # risk, plan, request
 
 
 def start_response(kb: KnowledgeBase) -> dict[str, Any]:
@@ -121,10 +122,6 @@ def _complete(response: dict[str, Any], questionnaire: dict[str, Any], assessmen
     )
     response["status"] = "completed"
     response["contained"] = [
-        r for r in response["contained"] if not (isinstance(r, dict) and r.get("id") in outcome_ids())
+        r for r in response["contained"] if not (isinstance(r, dict) and r.get("id") in OUTCOME_IDS)
     ] + outcome_resources(assessment, contained=True)
     return response
-
-
-def outcome_ids() -> set[str]:
-    return {"risk", "plan", "request"}

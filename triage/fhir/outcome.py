@@ -28,7 +28,7 @@ def build_bundle(assessment: Assessment) -> dict[str, Any]:
     ids = {
         kind: f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{fhir.canonical}/{kind}/{seed}')}" for kind in CONTAINED_IDS
     }
-    response = {**build_response(kb, assessment.answers, status="completed"), "subject": _subject(assessment)}
+    response = {**build_response(kb, assessment.answers, status="completed"), "subject": _subject(fhir, assessment)}
     resources = [response, *outcome_resources(assessment, refs=ids)]
     return {
         "resourceType": "Bundle",
@@ -47,7 +47,7 @@ def outcome_resources(
     if contained:
         refs = {kind: f"#{local}" for kind, local in CONTAINED_IDS.items()}
     assert refs is not None
-    subject = _subject(assessment)
+    subject = _subject(fhir, assessment)
     resources = [risk_assessment(fhir, assessment, subject, refs), care_plan(fhir, assessment, subject, refs)]
     priority = fhir.priority.get(assessment.urgency)
     if assessment.urgency >= 1 and priority:
@@ -59,9 +59,9 @@ def outcome_resources(
     return resources
 
 
-def _subject(assessment: Assessment) -> dict[str, str]:
+def _subject(fhir: FhirSettings, assessment: Assessment) -> dict[str, str]:
     name = assessment.answers.get("name")
-    unnamed = settings(assessment.kb).text["subject_unnamed"]
+    unnamed = fhir.text["subject_unnamed"]
     return {"display": name if isinstance(name, str) and name.strip() else unnamed}
 
 
@@ -71,9 +71,9 @@ def _disposition_concept(fhir: FhirSettings, assessment: Assessment) -> dict[str
     return {"coding": [coded], "text": d.title}
 
 
-def _not_sure_notes(assessment: Assessment) -> list[dict[str, str]]:
+def _not_sure_notes(fhir: FhirSettings, assessment: Assessment) -> list[dict[str, str]]:
     questions = assessment.kb.question_by_id
-    note = settings(assessment.kb).text["not_sure_note"]
+    note = fhir.text["not_sure_note"]
     return [{"text": note.format(question=questions[qid].text)} for qid in assessment.not_sure]
 
 
@@ -103,7 +103,7 @@ def risk_assessment(
             {"coding": [{"system": fhir.system("rule"), "code": r.id, "display": r.title}], "text": r.because}
             for r in assessment.fired
         ]
-    notes = _not_sure_notes(assessment)
+    notes = _not_sure_notes(fhir, assessment)
     if notes:
         resource["note"] = notes
     return resource
@@ -148,7 +148,7 @@ def service_request(
         "supportingInfo": [{"reference": ids["QuestionnaireResponse"]}],
         "patientInstruction": d.summary,
     }
-    notes = _not_sure_notes(assessment)
+    notes = _not_sure_notes(fhir, assessment)
     if notes:
         resource["note"] = notes
     return resource

@@ -42,7 +42,7 @@ def _askable(flow: Flow, question: Question) -> bool:
     return condition_holds(question.asked_when, flow.progress.answers)
 
 
-def where(kb: KnowledgeBase, state: WebState, flow: Flow) -> Step:
+def where(state: WebState, flow: Flow) -> Step:
     """The page the state leads to when nothing was pressed (or after an answer)."""
     if flow.urgency >= EMERGENCY:
         causes = emergency_causes(flow.assessment)
@@ -62,7 +62,7 @@ def advance(kb: KnowledgeBase, state: WebState, form: Mapping[str, str]) -> Step
     if action == "answer" or action == "skip":
         question = kb.question_by_id.get(form.get("question", ""))
         if question is None or not _askable(flow, question):
-            return where(kb, state, flow)  # a stale form: carry on from the state
+            return where(state, flow)  # a stale form: carry on from the state
         reply = read_reply(question, form.get("value"), skip=action == "skip")
         if reply.kind == "invalid":
             return Step("question", state, flow, question, form.get("value", UNSET), reply.message)
@@ -73,11 +73,11 @@ def advance(kb: KnowledgeBase, state: WebState, form: Mapping[str, str]) -> Step
         else:
             flow.answer(question, reply.value)
         tidy(kb, state)
-        return where(kb, state, Flow(kb, state.progress))
+        return where(state, Flow(kb, state.progress))
     if action == "back":
         history = state.progress.history
         if not history:
-            return where(kb, state, flow)
+            return where(state, flow)
         qid = history[-1]
         value = state.progress.answers.get(qid, UNSET)
         question = flow.back()
@@ -86,10 +86,10 @@ def advance(kb: KnowledgeBase, state: WebState, form: Mapping[str, str]) -> Step
     if action == "change":
         question = kb.question_by_id.get(argument)
         if question is None or not _askable(flow, question):
-            return where(kb, state, flow)
+            return where(state, flow)
         return Step("question", state, flow, question, state.progress.answers.get(question.id, UNSET))
     if action == "confirm":
-        step = where(kb, state, flow)
+        step = where(state, flow)
         if step.page != "check-emergency":
             return step
         reply = form.get("confirm")
@@ -102,12 +102,12 @@ def advance(kb: KnowledgeBase, state: WebState, form: Mapping[str, str]) -> Step
         step.error = "Select yes if your answer is right, or no to change it"
         return step
     if action == "result":
-        step = where(kb, state, flow)
+        step = where(state, flow)
         if step.page in ("check-answers", "call-now"):
             finish(flow)
             return Step("result", state, flow)
         return step
-    return where(kb, state, flow)
+    return where(state, flow)
 
 
 def finish(flow: Flow) -> None:

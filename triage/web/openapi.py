@@ -3,7 +3,7 @@ rules/questions.toml (triage/schema.py), so a new question needs no change here.
 
 from __future__ import annotations
 
-from functools import cache
+import copy
 from typing import Any
 
 from ..knowledge import KnowledgeBase
@@ -187,16 +187,16 @@ def _get(summary: str, ok: str) -> dict[str, Any]:
     return {"get": {"summary": summary, "responses": {"200": _json(_ref(ok), "OK")}}}
 
 
-@cache
-def _document(version: str, sha256: str, answers: str, partial: str, required: frozenset[str]) -> dict[str, Any]:
-    import json
+def _document(kb: KnowledgeBase) -> dict[str, Any]:
+    def component(schema: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in schema.items() if k != "$schema"}
 
-    def component(text: str) -> dict[str, Any]:
-        return {k: v for k, v in json.loads(text).items() if k != "$schema"}
-
-    schemas = {**SCHEMAS, "Answers": component(answers), "PartialAnswers": component(partial)}
-    optional = [qid for qid, spec in schemas["PartialAnswers"]["properties"].items() if qid not in required]
-    schemas["NextRequest"] = json.loads(json.dumps(SCHEMAS["NextRequest"]))
+    full, partial = answers_schema(kb, early_stop=False), answers_schema(kb, partial=True, early_stop=False)
+    required = {q.id for q in kb.questions if q.required}
+    version, sha256 = kb.version, kb.sha256
+    schemas = {**SCHEMAS, "Answers": component(full), "PartialAnswers": component(partial)}
+    optional = [qid for qid in schemas["PartialAnswers"]["properties"] if qid not in required]
+    schemas["NextRequest"] = copy.deepcopy(SCHEMAS["NextRequest"])
     schemas["NextRequest"]["properties"]["skipped"]["items"] = {"enum": optional}
     return {
         "openapi": "3.1.0",
@@ -234,9 +234,11 @@ def _document(version: str, sha256: str, answers: str, partial: str, required: f
     }
 
 
-def openapi_document(kb: KnowledgeBase) -> dict[str, Any]:
-    import json
+_DOCUMENTS: dict[str, dict[str, Any]] = {}  # by knowledge base sha256 (which covers every file)
 
-    full, partial = answers_schema(kb, early_stop=False), answers_schema(kb, partial=True, early_stop=False)
-    required = frozenset(q.id for q in kb.questions if q.required)
-    return _document(kb.version, kb.sha256, json.dumps(full), json.dumps(partial), required)
+
+def openapi_document(kb: KnowledgeBase) -> dict[str, Any]:
+    document = _DOCUMENTS.get(kb.sha256)
+    if document is None:
+        document = _DOCUMENTS[kb.sha256] = _document(kb)
+    return document

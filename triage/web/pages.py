@@ -18,9 +18,10 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from ..ambulance_check import check_text
 from ..early_stop import RECORD_KEY
 from ..knowledge import load_knowledge_base
+from ..replies import number_words
 from .headers import CSP
 from .journey import UNSET, Step, advance, urgent_notice
-from .state import NOT_SURE, StateError, WebState, decode, number_words
+from .state import NOT_SURE, StateError, WebState, decode
 
 pages = Blueprint("pages", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
 
