@@ -7,13 +7,12 @@ import sys
 
 import click
 
-from .cli_common import (  # noqa: F401
+from .cli_common import (
     FROM_FHIR,
     assess_file,
     color_enabled,
     fail,
     invoked_as,
-    read_answers,
     terminal_width,
 )
 from .cli_lazy import LazyCommand, LazyGroup
