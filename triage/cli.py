@@ -7,13 +7,12 @@ import sys
 
 import click
 
-from .cli_common import (  # noqa: F401
+from .cli_common import (
     FROM_FHIR,
     assess_file,
     color_enabled,
     fail,
     invoked_as,
-    read_answers,
     terminal_width,
 )
 from .cli_lazy import LazyCommand, LazyGroup
@@ -98,23 +97,13 @@ def _kb_parameter() -> click.Option:
 class KbGroup(click.Group):
     """Every command, including ones added later in their own modules, accepts --kb DIR."""
 
-    group_class = type  # subgroups (`triage rules`) are KbGroups too
-
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        """The command list with each summary whole (wrapped), not cut off at 45 characters."""
-        rows = []
-        for name in self.list_commands(ctx):
-            command = self.get_command(ctx, name)
-            if command is not None and not command.hidden:
-                rows.append((name, command.get_short_help_str(limit=1_000)))
-        if rows:
-            with formatter.section("Commands"):
-                formatter.write_dl(rows)
+    group_class = type  # subgroups (`triage rules`) are of this class too
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         command = super().get_command(ctx, cmd_name)
         if type(command) is click.Group:  # a plain subgroup from another module: its commands get --kb too
-            command.__class__ = KbGroup
+            command.__class__ = LazyKbGroup  # and its help lists each summary whole (LazyGroup.format_commands)
+            command.lazy = {}
         if command is not None and not any(p.name == "kb" for p in command.params):
             command.params.append(_kb_parameter())
         return command

@@ -117,19 +117,18 @@ def batch_command(input_file: str, output: str, input_format: str | None, jobs: 
         fail([f"{Path(output).parent}: no such folder"], "cannot write the results")
     try:
         source = sys.stdin if input_file == "-" else open(input_file, encoding="utf-8", newline="")  # noqa: SIM115
-        total = _count_lines(input_file)
+        show = sys.stderr.isatty() and input_file != "-"
+        total = _count_lines(input_file) if show else None  # a second read of IN: only for the bar
     except OSError as error:
         fail([f"{input_file}: {error.strerror or error}"], "cannot read the input")
     kb = load_knowledge_base()
     failed = done = 0
-    show = sys.stderr.isatty() and total is not None
     try:
         with (
             source,
+            open(os.devnull, "w") as hidden,
             _output(output, force) as out,
-            click.progressbar(
-                length=total or 0, label="assessing", file=sys.stderr if show else open(os.devnull, "w")
-            ) as bar,
+            click.progressbar(length=total or 0, label="assessing", file=sys.stderr if show else hidden) as bar,
         ):
             for block, rows, bad in _results(read_rows(source, fmt, kb), jobs, kb):
                 out.write(block)

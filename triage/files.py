@@ -35,7 +35,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, overwrite: bool =
 
 
 @contextlib.contextmanager
-def open_atomic(path: str | os.PathLike[str], *, overwrite: bool = True, private: bool = False) -> Iterator[IO[bytes]]:
+def open_atomic(path: str | os.PathLike[str], *, overwrite: bool = True, private: bool = True) -> Iterator[IO[bytes]]:
     """``write_atomic`` for a file written bit by bit (a batch's output): the file appears,
     whole, when the block ends without an exception; otherwise nothing is left behind."""
     path = Path(path)

@@ -21,6 +21,7 @@ any loader that caches; nothing else is written.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -50,6 +51,7 @@ def cache_dir() -> Path | None:
     return Path(base) / "triage"
 
 
+@functools.cache  # the loaded code cannot change in a process: read its files once, not for both read and write
 def _code_digest() -> str:
     """The loader's own source: a cache from other loading code is not this one's."""
     digest = hashlib.sha256()
