@@ -59,7 +59,7 @@ def wrap_block(text: str, width: int = 80) -> str:
 
 
 def deciding_rules(assessment: Assessment) -> tuple[str, ...]:
-    return tuple(r.id for r in assessment.fired if r.floor == assessment.disposition.id)
+    return tuple(r.id for r in assessment.reasons)
 
 
 def case_problems(raw: Any, kb: KnowledgeBase) -> list[str]:

@@ -13,7 +13,7 @@ from .cases import CaseOutcome, error_outcome, new_case, outcome_line, run_case,
 from .cases import summary_line as summary_text
 from .cli_common import fail, read_answers
 from .files import write_atomic
-from .knowledge import load_knowledge_base
+from .knowledge import KnowledgeBase, load_knowledge_base
 from .reading import InputError, read_text
 
 
@@ -51,9 +51,8 @@ def case_files(corpus: Path) -> list[Path]:
     return sorted(corpus.rglob("*.json"), key=lambda p: p.relative_to(corpus).as_posix())
 
 
-def load_outcomes(corpus: Path) -> list[CaseOutcome]:
-    """Run every case file under ``corpus`` with the knowledge base in use; unreadable files are errors."""
-    kb = load_knowledge_base()
+def load_outcomes(corpus: Path, kb: KnowledgeBase) -> list[CaseOutcome]:
+    """Run every case file under ``corpus`` with ``kb``; unreadable files are errors."""
     files = case_files(corpus)
     if not files:
         fail([f"{corpus}: no case files (*.json)"], "nothing to run:")
@@ -90,7 +89,7 @@ def cases_run(corpus: Path, json_out: Path | None, junit_out: Path | None, force
     """
     check_outputs([json_out, junit_out], force)
     kb = load_knowledge_base()
-    outcomes = load_outcomes(corpus)
+    outcomes = load_outcomes(corpus, kb)
     for outcome in outcomes:
         if not (quiet and outcome.verdict == "pass"):
             click.echo(wrap_block(outcome_line(outcome)))

@@ -46,7 +46,8 @@ class EarlyStop:
         }
 
 
-def _subjects(question: Question) -> set[str]:
+def answer_subjects(question: Question) -> set[str]:
+    """The questions whose answers the asked-when condition of ``question`` tests."""
     return {atom.subject for group in question.asked_when for atom in group if atom.kind == "answer"}
 
 
@@ -86,7 +87,7 @@ def emergency_questions(kb: KnowledgeBase) -> frozenset[str]:
         question = kb.question_by_id.get(pending.pop())
         if question is None:
             continue
-        for subject in _subjects(question) - questions:
+        for subject in answer_subjects(question) - questions:
             questions.add(subject)
             pending.append(subject)
     return frozenset(questions)
@@ -95,14 +96,19 @@ def emergency_questions(kb: KnowledgeBase) -> frozenset[str]:
 _EMERGENCY_QUESTIONS: dict[tuple[str, str], frozenset[str]] = {}
 
 
+def cached_emergency_questions(kb: KnowledgeBase) -> frozenset[str]:
+    """``emergency_questions``, worked out once per knowledge base per process."""
+    key = (str(kb.root), kb.sha256)
+    if key not in _EMERGENCY_QUESTIONS:
+        _EMERGENCY_QUESTIONS[key] = emergency_questions(kb)
+    return _EMERGENCY_QUESTIONS[key]
+
+
 def wanted(kb: KnowledgeBase, question_id: str, urgency: int) -> bool:
     """Whether the questionnaire still asks this question at this urgency."""
     if urgency >= EMERGENCY:
         return False
-    key = (str(kb.root), kb.sha256)
-    if key not in _EMERGENCY_QUESTIONS:
-        _EMERGENCY_QUESTIONS[key] = emergency_questions(kb)
-    return urgency < URGENT or question_id in _EMERGENCY_QUESTIONS[key]
+    return urgency < URGENT or question_id in cached_emergency_questions(kb)
 
 
 def split_record(raw: Any) -> tuple[Any, Any]:

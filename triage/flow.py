@@ -32,14 +32,18 @@ from typing import Any
 
 from .assessment import Assessment, assess
 from .conditions import condition_holds
-from .early_stop import EMERGENCY, RECORD_KEY, URGENT, emergency_questions, make_record
+from .early_stop import (
+    EMERGENCY,
+    RECORD_KEY,
+    URGENT,
+    answer_subjects,
+    cached_emergency_questions,
+    emergency_questions,
+    make_record,
+)
 from .knowledge import KnowledgeBase, Question
 
 __all__ = ["EMERGENCY", "URGENT", "Flow", "Progress", "emergency_questions", "forget_stale"]
-
-
-def _subjects(question: Question) -> set[str]:
-    return {atom.subject for group in question.asked_when for atom in group if atom.kind == "answer"}
 
 
 @dataclass
@@ -79,7 +83,7 @@ class Flow:
     def __init__(self, kb: KnowledgeBase, progress: Progress):
         self.kb = kb
         self.progress = progress
-        self.emergency_ids = emergency_questions(kb)
+        self.emergency_ids = cached_emergency_questions(kb)
         self._assessment: Assessment | None = None
 
     # answers in, answers out
@@ -167,7 +171,7 @@ class Flow:
             if pending and not self._wanted(question, urgency):
                 continue
             holds = condition_holds(question.asked_when, answers)
-            if holds or (_subjects(question) & maybe):
+            if holds or (answer_subjects(question) & maybe):
                 sequence.append(question.id)
                 if pending:
                     maybe.add(question.id)
@@ -184,9 +188,9 @@ class Flow:
         if progress.status != "stopped-early":
             progress.early_stop = None
             return
-        d = self.assessment.disposition
-        deciding = tuple(r.id for r in self.assessment.fired if r.floor == d.id)
-        progress.early_stop = make_record(self.kb, d.id, deciding)
+        assessment = self.assessment
+        deciding = tuple(r.id for r in assessment.reasons)
+        progress.early_stop = make_record(self.kb, assessment.disposition.id, deciding)
 
     def final_assessment(self) -> Assessment:
         """The result as `triage assess` gives it for the saved file (early-stop record included)."""
@@ -204,8 +208,7 @@ class Flow:
         """For --no-input: the required questions that would be asked, in order, if the optional
         ones still open were left out and each missing one stayed missing."""
         progress = Progress(dict(self.progress.answers), list(self.progress.history), set(self.progress.skipped))
-        trial = Flow.__new__(Flow)
-        trial.kb, trial.progress, trial.emergency_ids, trial._assessment = self.kb, progress, self.emergency_ids, None
+        trial = Flow(self.kb, progress)
         missing: list[Question] = []
         while (question := trial.next_question()) is not None:
             if question.required:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from .assessment import Assessment
-from .flow import EMERGENCY, URGENT, Flow, Progress, emergency_questions  # noqa: F401 (re-exported for callers)
+from .flow import EMERGENCY, URGENT, Flow, Progress  # noqa: F401 (Progress: re-exported for triage/fhir/adaptive.py)
 from .knowledge import Question
 from .replies import parse_reply
 from .terminal_text import WIDTH, help_text, prompt_text, question_text, urgent_notice, wrap
