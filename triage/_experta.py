@@ -73,8 +73,8 @@ __all__ = [
     "Strategy",
     "TypeCheck",
     "prepare_rule",
-    "wire_rule",
     "watchers",
+    "wire_rule",
 ]  # fmt: skip
 
 PATCHED_VERSION = "1.9.4"
