@@ -87,13 +87,16 @@ def _encode(value: Any) -> Any:
     raise TypeError(f"cannot cache a {type(value).__name__}")
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})  # decoded as they are (most values: tested inline)
+
+
 def _decode(value: Any) -> Any:
     if isinstance(value, dict):
         if set(value) == {"$", "f"}:
             kind, fields = value["$"], value["f"]
             if kind not in TYPES or not isinstance(fields, dict) or set(fields) != _FIELDS[kind]:
                 raise ValueError(f"unexpected object {kind!r} in the cache")
-            made = {k: _decode(v) for k, v in fields.items()}
+            made = {k: v if type(v) in _PLAIN else _decode(v) for k, v in fields.items()}
             if kind == "KnowledgeBase":
                 made["question_by_id"] = {q.id: q for q in made["questions"]}
                 made["disposition_by_id"] = {d.id: d for d in made["dispositions"]}
@@ -102,7 +105,7 @@ def _decode(value: Any) -> Any:
         if rest or not isinstance(items, list | str):
             raise ValueError("unexpected value in the cache")
         if tag == "$t":
-            return tuple(_decode(v) for v in items)
+            return tuple(v if type(v) in _PLAIN else _decode(v) for v in items)
         if tag == "$s":
             return frozenset(_decode(v) for v in items)
         if tag == "$p" and isinstance(items, str):
