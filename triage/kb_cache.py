@@ -20,7 +20,6 @@ any loader that caches; nothing else is written.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import json
 import os
@@ -39,10 +38,7 @@ TYPES: dict[str, type] = {
 
 
 def _field_names(kind: type) -> tuple[str, ...]:
-    """A record's fields: a NamedTuple's ``_fields``, a dataclass's fields."""
-    if issubclass(kind, tuple):
-        return kind._fields  # type: ignore[attr-defined, no-any-return]
-    return tuple(f.name for f in dataclasses.fields(kind))  # type: ignore[arg-type]
+    return kind._fields  # type: ignore[attr-defined, no-any-return]  # all of TYPES are NamedTuples
 
 
 _FIELDS = {name: frozenset(_field_names(t)) for name, t in TYPES.items()}
