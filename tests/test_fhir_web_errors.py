@@ -93,3 +93,22 @@ def test_an_unexpected_api_error_is_a_500_problem_list(monkeypatch):
     reply = client.post("/api/v1/assess", json={})
     assert reply.status_code == 500
     assert reply.get_json() == {"error": "Internal Server Error", "problems": ["something went wrong on our side"]}
+
+
+@pytest.mark.parametrize("parameter", [None, 3, "x", [None]])
+def test_parameters_without_a_parameter_list_is_a_400_outcome(client, parameter):
+    body = {"resourceType": "Parameters", "parameter": parameter}
+    reply = client.post(NEXT, data=json.dumps(body), content_type="application/fhir+json")
+    assert_outcome(reply, 400, "invalid", "expected one parameter 'questionnaire-response'")
+
+
+def test_the_openapi_document_lists_the_fhir_endpoints(client):
+    """So that the schemathesis test (tests/test_web_openapi.py) exercises them too."""
+    paths = client.get("/openapi.json").get_json()["paths"]
+    questionnaire = paths["/fhir/Questionnaire/knee-triage"]["get"]["responses"]
+    assert list(questionnaire["200"]["content"]) == ["application/fhir+json"]
+    operation = paths["/fhir/Questionnaire/knee-triage/$next-question"]["post"]
+    assert list(operation["requestBody"]["content"]) == ["application/fhir+json"]
+    for status in ("400", "413"):
+        content = operation["responses"][status]["content"]["application/fhir+json"]
+        assert content["schema"] == {"$ref": "#/components/schemas/OperationOutcome"}
