@@ -101,6 +101,22 @@ def test_bad_requests_are_listed_problems():
     assert problems(young) == ["age: 12 is below the minimum 18 (this tool is for adults)"]
 
 
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"questionnaire": "", "contained": {}}, "questionnaire: expected a reference to a contained Questionnaire"),
+        ({"questionnaire": None, "contained": []}, "questionnaire: expected a reference to a contained Questionnaire"),
+        ({"questionnaire": "#adaptive", "contained": {}}, "contained: expected a list of resources (JSON objects)"),
+        ({"questionnaire": "#adaptive", "contained": [1]}, "contained: expected a list of resources (JSON objects)"),
+    ],
+)
+def test_a_present_but_mistyped_questionnaire_is_a_problem_not_a_fresh_start(fields, expected):
+    """Found by schemathesis: an empty or wrongly typed questionnaire/contained was taken for
+    "first call" and silently replaced; only leaving both out starts afresh."""
+    found = problems({"resourceType": "QuestionnaireResponse", "status": "in-progress", **fields})
+    assert len(found) == 1 and found[0].startswith(expected)
+
+
 def test_a_changed_answer_disables_a_shown_question_without_error():
     """The person said "injury: yes", saw "how many days ago?", then changed to "no"."""
     response = start_response(KB)

@@ -85,7 +85,7 @@ def test_a_late_request_may_exceed_the_api_body_limit_but_not_a_larger_one(clien
     assert post(client, NEXT, large).status_code == 200
     huge = {**large, "id": "x" * 600_000}
     reply = post(client, NEXT, huge)
-    assert reply.status_code == 413 and "512 KB" in reply.get_json()["problems"][0]
+    assert reply.status_code == 413 and "512 KB" in reply.get_json()["issue"][0]["diagnostics"]
 
 
 def test_api_assess_reads_a_questionnaire_response(client):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import io
 import itertools
 import multiprocessing
 import os
@@ -115,10 +116,15 @@ def batch_command(input_file: str, output: str, input_format: str | None, jobs: 
         fail([f"{output} exists; use --force to replace it"], "will not overwrite")
     if output != "-" and not Path(output).resolve().parent.is_dir():
         fail([f"{Path(output).parent}: no such folder"], "cannot write the results")
+    from .reading import InputError, open_regular
+
     try:
-        source = sys.stdin if input_file == "-" else open(input_file, encoding="utf-8", newline="")  # noqa: SIM115
+        # A regular file only (or -): a FIFO with no writer would hang, /dev/zero never ends.
+        source = sys.stdin if input_file == "-" else io.TextIOWrapper(open_regular(input_file), "utf-8", newline="")
         show = sys.stderr.isatty() and input_file != "-"
         total = _count_lines(input_file) if show else None  # a second read of IN: only for the bar
+    except InputError as error:
+        fail(error.problems, "cannot read the input")
     except OSError as error:
         fail([f"{input_file}: {error.strerror or error}"], "cannot read the input")
     kb = load_knowledge_base()

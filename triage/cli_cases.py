@@ -46,7 +46,7 @@ def write_output(target: Path, data: bytes, force: bool, private: bool = False) 
 
 
 def case_files(corpus: Path) -> list[Path]:
-    if corpus.is_file():
+    if not corpus.is_dir():  # a file, or a FIFO or device (refused, not waited for, when it is read)
         return [corpus]
     return sorted(corpus.rglob("*.json"), key=lambda p: p.relative_to(corpus).as_posix())
 
@@ -59,7 +59,7 @@ def load_outcomes(corpus: Path, kb: KnowledgeBase) -> list[CaseOutcome]:
     outcomes: list[CaseOutcome] = []
     seen: set[str] = set()
     for path in files:
-        name = path.name if corpus.is_file() else path.relative_to(corpus).as_posix()
+        name = path.relative_to(corpus).as_posix() if corpus.is_dir() else path.name
         try:
             raw = parse_json(read_text(path))  # bounded, regular files only (a FIFO would hang)
         except InputError as error:

@@ -74,14 +74,14 @@ def response_command(answers_file: str, output: str | None, force: bool) -> None
     are still to come; invalid answers exit 2 and write nothing.
     """
     from .answers import AnswersError, validate
-    from .fhir import build_response
+    from .fhir.response import response_for
 
     raw = read_answers(answers_file)
     kb = load_knowledge_base()
     try:
-        resource = build_response(kb, raw)
+        valid = validate(raw, kb, partial=True)  # once: the response and the warnings both come from it
     except AnswersError as error:
         fail(error.problems, f"invalid answers in {answers_file}:")
-    for warning in validate(raw, kb, partial=True).warnings:  # e.g. an answer to a question not asked
+    for warning in valid.warnings:  # e.g. an answer to a question not asked
         click.echo(f"triage: warning: {warning}", err=True)
-    emit(resource, output, force)
+    emit(response_for(kb, valid), output, force)

@@ -24,6 +24,7 @@ from .cli_common import fail
 from .kbdiff import compare
 from .kbdiff_render import diff_view, render_html, render_text
 from .knowledge import KnowledgeBase, KnowledgeBaseError, load_knowledge_base
+from .reading import InputError, read_text
 
 
 def _git(*args: str) -> subprocess.CompletedProcess[bytes]:
@@ -64,11 +65,11 @@ def read_corpus(corpus: Path) -> list[tuple[str, str, Any]]:
     cases: list[tuple[str, str, Any]] = []
     problems: list[str] = []
     for path in case_files(corpus):
-        name = path.name if corpus.is_file() else path.relative_to(corpus).as_posix()
+        name = path.relative_to(corpus).as_posix() if corpus.is_dir() else path.name
         try:
-            raw = parse_json(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as error:
-            problems.append(f"{name}: cannot read: {error}")
+            raw = parse_json(read_text(path))  # bounded, regular files only (a FIFO would hang)
+        except InputError as error:
+            problems += [f"cannot read: {p}" for p in error.problems]  # worded as `cases run` words it
             continue
         except AnswersError as error:
             problems += [f"{name}: {p}" for p in error.problems]

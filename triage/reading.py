@@ -1,7 +1,8 @@
 """Reading an input file safely: a regular file or standard input, at most MAX_BYTES, UTF-8.
 
-Every command that reads an answers file (assess, explain, report, ask --answers/--resume)
-reads it here, so hostile inputs get one clear message instead of a hang or a flood:
+Every command that reads a file a user names (answers for assess, explain, report, ask,
+cases new and fhir response; case files for cases run and rules diff --cases; batch input)
+opens it here, so hostile inputs get one clear message instead of a hang or a flood:
 ``/dev/zero`` or a huge file is refused after MAX_BYTES, a FIFO or a device is refused
 without being opened for a blocking read, and a UTF-8 byte-order mark (as Notepad saves)
 is accepted. No front end is imported here: the CLI turns ``InputError`` into exit 2.
@@ -32,6 +33,20 @@ def read_text(source: str | os.PathLike[str], stdin: BinaryIO | None = None, *, 
         if stdin is None:
             raise InputError(["-: no standard input here"])
         return _decode(name, _read_bounded(stdin.read, name, limit))
+    with open_regular(name) as handle:
+        try:
+            data = _read_bounded(handle.read, name, limit)
+        except OSError as error:
+            raise InputError([f"{name}: {error.strerror or error}"]) from None
+    return _decode(name, data)
+
+
+def open_regular(source: str | os.PathLike[str]) -> BinaryIO:
+    """``source`` opened for reading if it is a regular file; InputError if it is not.
+
+    For inputs read as a stream with no size cap (`triage batch`); ``read_text`` uses it too.
+    """
+    name = os.fspath(source)
     try:
         # O_NONBLOCK: opening a FIFO with no writer returns at once (then it is refused below).
         fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
@@ -41,18 +56,14 @@ def read_text(source: str | os.PathLike[str], stdin: BinaryIO | None = None, *, 
         raise InputError([f"{name}: is a folder, not a file"]) from None
     except OSError as error:
         raise InputError([f"{name}: {error.strerror or error}"]) from None
-    with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(fd).st_mode
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
         if stat.S_ISDIR(mode):
             raise InputError([f"{name}: is a folder, not a file"])
-        if not stat.S_ISREG(mode):
-            raise InputError([f"{name}: not a regular file (a device, pipe or socket); give a file, or -"])
-        os.set_blocking(fd, True)
-        try:
-            data = _read_bounded(handle.read, name, limit)
-        except OSError as error:
-            raise InputError([f"{name}: {error.strerror or error}"]) from None
-    return _decode(name, data)
+        raise InputError([f"{name}: not a regular file (a device, pipe or socket); give a file, or -"])
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
 
 
 def _read_bounded(read: Callable[[int], bytes], name: str, limit: int) -> bytes:

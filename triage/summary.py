@@ -10,10 +10,10 @@ extra through ``style`` (the urgency word is always there).
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable, Sequence
 
 from .assessment import Assessment
+from .wrapping import wrap
 
 MARKS = {0: "OK", 1: "BOOK", 2: "SOON", 3: "TODAY", 4: "NOW"}
 COLOURS = {0: "green", 1: "cyan", 2: "yellow", 3: "red", 4: "red"}
@@ -26,21 +26,6 @@ Style = Callable[..., str]
 
 def plain(text: str, **_: object) -> str:
     return text
-
-
-def wrap(text: str, width: int, indent: str = "", hanging: str | None = None) -> list[str]:
-    """Lines of at most ``width`` characters (a longer word stays whole), paragraphs kept."""
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        lines += textwrap.wrap(
-            paragraph,
-            width=max(width, 20),
-            initial_indent=indent,
-            subsequent_indent=" " * len(indent) if hanging is None else hanging,
-            break_long_words=False,
-            break_on_hyphens=False,
-        ) or [""]
-    return lines
 
 
 def headline(assessment: Assessment, width: int = DEFAULT_WIDTH, style: Style = plain) -> list[str]:

@@ -5,13 +5,13 @@ urgent notice and the end screen, wrapped to the terminal's width. Pure: text in
 from __future__ import annotations
 
 import shlex
-import textwrap
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .knowledge import Question
 from .replies import number_words
+from .wrapping import wrap as wrap_lines
 
 if TYPE_CHECKING:  # only for hints
     from .flow import Flow
@@ -81,19 +81,12 @@ def urgent_notice(flow: Flow, question: Question, width: int = WIDTH) -> str:
 
 
 def _fill(text: str, width: int, first: str = "", rest: str = "") -> str:
-    """Wrapped to ``width``, never mid-word (a word longer than a line stays whole)."""
-    return textwrap.fill(
-        text,
-        max(width, 20),
-        initial_indent=first,
-        subsequent_indent=rest,
-        break_long_words=False,
-        break_on_hyphens=False,
-    )
+    """Wrapped to ``width`` as one block, never mid-word (a word longer than a line stays whole)."""
+    return "\n".join(wrap_lines(text, width, first, rest))
 
 
 def wrap(text: str, width: int = WIDTH) -> str:
-    return "\n".join(_fill(para, width) for para in text.split("\n"))
+    return "\n".join(wrap_lines(text, width))
 
 
 def missing_message(questions: Iterable[Question]) -> list[str]:

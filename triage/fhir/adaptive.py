@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from ..answers import AnswersError, asked_questions, validate
+from ..answers import AnswersError, asked_questions, shown, validate
 from ..assessment import Assessment
 from ..flow import Flow, Progress
 from ..knowledge import KnowledgeBase
@@ -52,7 +52,8 @@ def next_question(kb: KnowledgeBase, request: Any) -> dict[str, Any]:
     if not isinstance(request, dict) or request.get("resourceType") != "QuestionnaireResponse":
         raise AnswersError(["the request is a QuestionnaireResponse (resourceType QuestionnaireResponse)"])
     response = copy.deepcopy(request)
-    if not response.get("contained") and not response.get("questionnaire"):
+    # A first call may leave both out; a present one, even null or empty, is checked below.
+    if "contained" not in response and "questionnaire" not in response:
         response = {**start_response(kb), **{k: v for k, v in response.items() if k not in ("contained",)}}
         response["questionnaire"] = f"#{CONTAINED_ID}"
     questionnaire, problems = _contained(response, fhir.questionnaire_url, fhir.version)
@@ -93,13 +94,11 @@ def next_question(kb: KnowledgeBase, request: Any) -> dict[str, Any]:
 def _contained(response: dict[str, Any], url: str, version: str) -> tuple[dict[str, Any], list[str]]:
     reference = response.get("questionnaire")
     if not (isinstance(reference, str) and reference.startswith("#")):
-        return {}, [f"questionnaire: expected a reference to a contained Questionnaire ('#id'), got {reference!r}"]
+        return {}, [f"questionnaire: expected a reference to a contained Questionnaire ('#id'), got {shown(reference)}"]
     contained = response.get("contained")
-    found = (
-        [r for r in contained if isinstance(r, dict) and r.get("id") == reference[1:]]
-        if isinstance(contained, list)
-        else []
-    )
+    if not isinstance(contained, list) or not all(isinstance(r, dict) for r in contained):
+        return {}, [f"contained: expected a list of resources (JSON objects), got {shown(contained)}"]
+    found = [r for r in contained if isinstance(r, dict) and r.get("id") == reference[1:]]
     if len(found) != 1 or found[0].get("resourceType") != "Questionnaire":
         return {}, [f"contained: no Questionnaire with id {reference[1:]!r}"]
     questionnaire = found[0]

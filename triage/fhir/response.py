@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..answers import AnswersError, validate
+from ..answers import AnswersError, ValidAnswers, asked_questions, validate
 from ..knowledge import KnowledgeBase, Question
 from .settings import VALUE_KEYS, FhirSettings, answer_system, code_to_value, coding, item_type, options, settings
 
@@ -26,13 +26,15 @@ def build_response(kb: KnowledgeBase, answers: Mapping[str, Any], *, status: str
     Status is "completed" when every required question is answered, else "in-progress".
     Raises AnswersError if the answers are invalid even as a partial set.
     """
-    valid = validate(dict(answers), kb, partial=True)
+    return response_for(kb, validate(dict(answers), kb, partial=True), status=status)
+
+
+def response_for(kb: KnowledgeBase, valid: ValidAnswers, *, status: str | None = None) -> dict[str, Any]:
+    """``build_response`` for answers already validated (partial), so they are not validated again."""
     if status is None:
-        try:
-            validate(dict(answers), kb)
-            status = "completed"
-        except AnswersError:
-            status = "in-progress"
+        # As validate() without partial would decide: every required question asked is answered.
+        done = all(q.id in valid.answers for q in asked_questions(kb, valid.answers) if q.required)
+        status = "completed" if done else "in-progress"
     fhir = settings(kb)
     items = [answer_item(fhir, q, valid.answers[q.id]) for q in kb.questions if q.id in valid.answers]
     return {

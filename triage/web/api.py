@@ -10,10 +10,10 @@ from flask import Blueprint, jsonify, request
 from ..ambulance_check import emergency_causes
 from ..answers import AnswersError, bounded, parse_json, unwrap_case, validate
 from ..assessment import assess
-from ..flow import EMERGENCY, Flow, Progress
+from ..flow import EMERGENCY, Flow, Progress, forget_stale
 from ..knowledge import KnowledgeBase, Question, load_knowledge_base
 from .journey import finish
-from .state import WebState, tidy
+from .state import WebState
 
 api = Blueprint("api", __name__)
 
@@ -101,7 +101,8 @@ def _next_request(kb: KnowledgeBase, body: Any) -> WebState:
     if problems or valid is None:
         raise AnswersError(problems)
     state = WebState(Progress(answers=dict(valid.answers), skipped=set(skipped)))
-    tidy(kb, state)
+    # valid.answers holds only the questions asked: tidy()'s second validation would change nothing.
+    forget_stale(kb, state.progress)
     return state
 
 

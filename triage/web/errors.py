@@ -1,23 +1,38 @@
-"""Error responses: a JSON problem list under /api/, a plain page elsewhere; never a traceback."""
+"""Error responses: an OperationOutcome under /fhir/, a JSON problem list under /api/, a plain
+page elsewhere; never a traceback. Flask's own 404/405/413/500 come through here too."""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from flask import Flask, Response, jsonify, make_response, render_template, request
+from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger("triage.web")
 
+# FHIR R4 issue-type codes (http://hl7.org/fhir/issue-type) for the statuses we send.
+FHIR_ISSUE_CODES = {400: "invalid", 404: "not-found", 405: "not-supported", 413: "too-long", 500: "exception"}
+
+
+def is_fhir() -> bool:
+    return request.path == "/fhir" or request.path.startswith("/fhir/")
+
 
 def wants_json() -> bool:
-    return request.path.startswith(("/api/", "/fhir/")) or request.path in ("/openapi.json", "/healthz")
+    return request.path.startswith("/api/") or is_fhir() or request.path in ("/openapi.json", "/healthz")
 
 
-def _problem_response(status: int, title: str, problems: list[str]):
+def _problem_response(status: int, title: str, problems: list[str]) -> Response:
+    if is_fhir():  # a FHIR client expects an OperationOutcome whatever went wrong
+        from .fhir import outcome
+
+        return outcome(problems, status, FHIR_ISSUE_CODES.get(status, "processing"))
     if wants_json():
-        return jsonify({"error": title, "problems": problems}), status
-    return render_template("error.html", status=status, title=title, problems=problems), status
+        response = jsonify({"error": title, "problems": problems})
+    else:
+        response = make_response(render_template("error.html", status=status, title=title, problems=problems))
+    response.status_code = status
+    return response
 
 
 def register_errors(app: Flask) -> None:
@@ -30,13 +45,15 @@ def register_errors(app: Flask) -> None:
         if status == 404:
             return _problem_response(404, "Page not found", [f"there is nothing at {request.path}"])
         if status == 405:
-            body, code = _problem_response(405, "Method not allowed", [f"{request.method} is not allowed here"])
+            response = _problem_response(405, "Method not allowed", [f"{request.method} is not allowed here"])
             allowed = ", ".join(getattr(error, "valid_methods", None) or [])
-            return body, code, {"Allow": allowed} if allowed else {}
+            if allowed:
+                response.headers["Allow"] = allowed
+            return response
         return _problem_response(status, error.name, [error.description or error.name])
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         # Log the type only: the message or the request could hold someone's answers.
         log.error("unexpected %s on %s %s", type(error).__name__, request.method, request.path)
-        return _problem_response(500, InternalServerError.name, ["something went wrong on our side"])
+        return _problem_response(500, "Internal Server Error", ["something went wrong on our side"])

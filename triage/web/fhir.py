@@ -64,9 +64,10 @@ def next_question_endpoint(questionnaire_id: str) -> Response:
 def _unwrap(body: Any) -> Any:
     """A Parameters resource with a questionnaire-response parameter gives that resource."""
     if isinstance(body, dict) and body.get("resourceType") == "Parameters":
+        parameters = body.get("parameter")
         found = [
             p.get("resource")
-            for p in body.get("parameter", [])
+            for p in (parameters if isinstance(parameters, list) else [])
             if isinstance(p, dict) and p.get("name") == "questionnaire-response"
         ]
         if len(found) != 1:

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..knowledge import KnowledgeBase
 from ..schema import answers_schema
+from .openapi_fhir import FHIR_SCHEMAS, fhir_paths
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -194,7 +195,7 @@ def _document(kb: KnowledgeBase) -> dict[str, Any]:
     full, partial = answers_schema(kb, early_stop=False), answers_schema(kb, partial=True, early_stop=False)
     required = {q.id for q in kb.questions if q.required}
     version, sha256 = kb.version, kb.sha256
-    schemas = {**SCHEMAS, "Answers": component(full), "PartialAnswers": component(partial)}
+    schemas = {**SCHEMAS, **FHIR_SCHEMAS, "Answers": component(full), "PartialAnswers": component(partial)}
     optional = [qid for qid in schemas["PartialAnswers"]["properties"] if qid not in required]
     schemas["NextRequest"] = copy.deepcopy(SCHEMAS["NextRequest"])
     schemas["NextRequest"]["properties"]["skipped"]["items"] = {"enum": optional}
@@ -229,6 +230,7 @@ def _document(kb: KnowledgeBase) -> dict[str, Any]:
             "/api/v1/questions": _get("Every question, in the order of asking", "Questions"),
             "/api/v1/knowledge-base": _get("The knowledge base: version, ladder, rules, sources", "KnowledgeBase"),
             "/healthz": _get("Liveness", "Health"),
+            **fhir_paths(kb),
         },
         "components": {"schemas": schemas},
     }

@@ -1,0 +1,121 @@
+"""The /fhir/ endpoints in the OpenAPI document (triage/web/openapi.py): media type
+application/fhir+json, and every error an OperationOutcome (triage/web/errors.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..fhir.settings import settings
+from ..knowledge import KnowledgeBase
+
+_STR = {"type": "string"}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+FHIR_JSON = "application/fhir+json"
+_FHIR_ITEMS = {"type": "array", "items": {"type": "object"}}
+FHIR_SCHEMAS: dict[str, Any] = {
+    "OperationOutcome": {
+        "type": "object",
+        "description": "FHIR R4 OperationOutcome: every error under /fhir/, one issue per problem.",
+        "required": ["resourceType", "issue"],
+        "properties": {
+            "resourceType": {"const": "OperationOutcome"},
+            "issue": {
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                    "type": "object",
+                    "required": ["severity", "code", "diagnostics"],
+                    "properties": {
+                        "severity": {"enum": ["fatal", "error", "warning", "information"]},
+                        "code": _STR,
+                        "diagnostics": _STR,
+                    },
+                },
+            },
+        },
+    },
+    "Questionnaire": {
+        "type": "object",
+        "description": "FHIR R4 Questionnaire (docs/fhir.md), marked adaptive (SDC questionnaireAdaptive).",
+        "required": ["resourceType", "url", "version", "status", "item"],
+        "properties": {
+            "resourceType": {"const": "Questionnaire"},
+            "url": _STR,
+            "version": _STR,
+            "status": _STR,
+            "item": _FHIR_ITEMS,
+        },
+    },
+    "QuestionnaireResponse": {
+        "type": "object",
+        "description": "FHIR R4 QuestionnaireResponse in the sdc-questionnaireresponse-adapt shape.",
+        "required": ["resourceType", "status"],
+        "properties": {
+            "resourceType": {"const": "QuestionnaireResponse"},
+            "status": {"enum": ["in-progress", "completed", "amended", "entered-in-error", "stopped"]},
+            "questionnaire": _STR,
+            "contained": _FHIR_ITEMS,
+            "item": _FHIR_ITEMS,
+        },
+    },
+    "NextQuestionRequest": {
+        "description": "The QuestionnaireResponse, or a Parameters resource with one questionnaire-response.",
+        "anyOf": [
+            _ref("QuestionnaireResponse"),
+            {
+                "type": "object",
+                "required": ["resourceType", "parameter"],
+                "properties": {
+                    "resourceType": {"const": "Parameters"},
+                    "parameter": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["name", "resource"],
+                            "properties": {
+                                "name": {"const": "questionnaire-response"},
+                                "resource": _ref("QuestionnaireResponse"),
+                            },
+                        },
+                    },
+                },
+            },
+        ],
+    },
+}
+
+
+def _fhir(schema: str, description: str) -> dict[str, Any]:
+    return {"description": description, "content": {FHIR_JSON: {"schema": _ref(schema)}}}
+
+
+def fhir_paths(kb: KnowledgeBase) -> dict[str, Any]:
+    """The FHIR endpoints of triage/web/fhir.py; every error there is an OperationOutcome."""
+    base = f"/fhir/Questionnaire/{settings(kb).questionnaire_id}"
+    return {
+        base: {
+            "get": {
+                "summary": "The FHIR R4 Questionnaire, marked adaptive",
+                "responses": {"200": _fhir("Questionnaire", "OK")},
+            }
+        },
+        base + "/$next-question": {
+            "post": {
+                "summary": "SDC $next-question: the next question, or the outcome",
+                "description": "A QuestionnaireResponse (or Parameters holding one) in; the same response with "
+                "the next question in its contained Questionnaire out, or completed with the outcome resources "
+                "contained (docs/fhir.md).",
+                "requestBody": {"required": True, "content": {FHIR_JSON: {"schema": _ref("NextQuestionRequest")}}},
+                "responses": {
+                    "200": _fhir("QuestionnaireResponse", "OK"),
+                    "400": _fhir("OperationOutcome", "An invalid request: one issue per problem"),
+                    "413": _fhir("OperationOutcome", "The body is larger than 512 KB"),
+                },
+            }
+        },
+    }
