@@ -16,7 +16,6 @@ timings vary by machine and load, so compare the ratios taken in the same run.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
 import platform
@@ -58,14 +57,14 @@ def replicate(kb: KnowledgeBase, k: int) -> KnowledgeBase:
         if copy == 0:
             return rule
         when = tuple(
-            tuple(dataclasses.replace(a, subject=f"{a.subject}~{copy}") if a.kind == "finding" else a for a in group)
+            tuple(a._replace(subject=f"{a.subject}~{copy}") if a.kind == "finding" else a for a in group)
             for group in rule.when
         )
         finding = f"{rule.finding}~{copy}" if rule.finding else None
-        return dataclasses.replace(rule, id=f"{rule.id}~{copy}", when=when, finding=finding)
+        return rule._replace(id=f"{rule.id}~{copy}", when=when, finding=finding)
 
     rules = tuple(rename(rule, copy) for copy in range(k) for rule in kb.rules)
-    return dataclasses.replace(kb, rules=rules, sha256=f"{kb.sha256}x{k}")
+    return kb._replace(rules=rules, sha256=f"{kb.sha256}x{k}")
 
 
 def interleaved(cases: list[dict[str, Any]], runners: dict[str, Callable[[dict[str, Any]], Any]], block: int = 50):

@@ -63,3 +63,26 @@ def test_assess_imports_neither_the_questionnaire_nor_the_report(tmp_path) -> No
     )
     assert "triage.engine" in modules
     assert not {m for m in modules if m.startswith(HEAVY[2:])}
+    # records are NamedTuples and sha256 comes from CPython's own module: creating dataclasses
+    # and loading OpenSSL took ~20 ms of this start (docs/performance.md, "Fast start")
+    assert not modules & {"dataclasses", "hashlib"}
+
+
+def test_the_command_collects_garbage_less_often_but_still_collects() -> None:
+    """The console script and `python -m triage` start in cli_start.run, which raises the
+    collector's first threshold before anything is imported; collection stays on."""
+    from importlib.metadata import entry_points
+
+    from triage.cli_start import FIRST_GENERATION_THRESHOLD
+
+    assert entry_points(group="console_scripts")["triage"].value == "triage.cli_start:run"
+    probe = (
+        "import gc, sys\nfrom triage.cli_start import run\nsys.argv = ['triage', '--version']\n"
+        "try:\n    run()\nexcept SystemExit:\n    pass\nprint(gc.isenabled(), gc.get_threshold()[0])"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True)
+    assert result.stdout.splitlines()[-1] == f"True {FIRST_GENERATION_THRESHOLD}"
+    main_module = subprocess.run(
+        [sys.executable, "-m", "triage", "--version"], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert main_module.returncode == 0 and main_module.stdout.startswith("triage ")

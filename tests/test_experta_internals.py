@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -193,3 +194,81 @@ def test_a_wrong_preparation_fails_the_comparison(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(matcher, "prepared", mutant)
     rules = compile_engine_class(load_knowledge_base())().get_rules()
     assert any(_shape(ours) != _shape(theirs) for ours, theirs in _prepared_pairs(rules))
+
+
+def _network(matcher: Any) -> list[Any]:
+    """The matcher's RETE network as plain data: every node once, depth first from the root,
+    with its kind, its test, its rule (conflict-set nodes) and its children in order, each
+    child named by its position and the input it feeds (left, right, ...)."""
+    order: dict[int, int] = {}
+    nodes: list[Any] = []
+    stack = [matcher.root_node]
+    while stack:
+        node = stack.pop()
+        if id(node) in order:
+            continue
+        order[id(node)] = len(nodes)
+        nodes.append(node)
+        stack.extend(child.node for child in reversed(node.children))
+
+    def describe(node: Any) -> Any:
+        rule = getattr(node, "rule", None)
+        check = repr(getattr(node, "matcher", None))
+        if " object at 0x" in check:  # a test with no parameters (SameContextCheck): its kind
+            check = type(node.matcher).__name__
+        check = re.sub(r"__pattern_\d+__", "__pattern__", check)  # named after id(pattern)
+        return (
+            type(node).__name__,
+            check,
+            None if rule is None else (rule._wrapped.__name__, repr(rule)),
+            [(order[id(child.node)], child.callback.__name__) for child in node.children],
+        )
+
+    return [describe(node) for node in nodes]
+
+
+def _networks(beta: Callable[..., Any]) -> tuple[list[Any], list[Any]]:
+    """Our network, and the same built with experta's own beta wiring (before the dispatch
+    nodes are added: both get them alike)."""
+    import triage.matcher as matcher
+    from triage import load_knowledge_base
+    from triage._experta import ReteMatcher
+    from triage.engine import compile_engine_class
+
+    engine = compile_engine_class(load_knowledge_base())()
+
+    class Ours(ReteMatcher):
+        prepare_ruleset = staticmethod(TriageMatcher.prepare_ruleset)
+        build_beta_part = staticmethod(beta)
+
+    class Theirs(Ours):
+        build_beta_part = staticmethod(ReteMatcher.build_beta_part)
+
+    assert matcher.TriageMatcher.build_beta_part is not ReteMatcher.build_beta_part
+    return _network(Ours(engine)), _network(Theirs(engine))
+
+
+def test_network_wired_without_singledispatch_is_experta_s() -> None:
+    """TriageMatcher.build_beta_part wires AND-of-pattern rules itself; the network must be
+    experta's node for node: same kinds, tests, rules, children and inputs, in the same order."""
+    ours, theirs = _networks(TriageMatcher.build_beta_part)
+    kinds = [node[0] for node in ours]
+    assert kinds.count("ConflictSetNode") > 90 and kinds.count("OrdinaryMatchNode") >= 4
+    assert ours == theirs
+
+
+def test_a_wrongly_wired_network_fails_the_comparison(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The mutant: each join's inputs swapped (the chain so far fed as the right input)."""
+    import triage.matcher as matcher
+
+    source = inspect.getsource(matcher._wire_patterns)
+    left, right = "join.activate_left", "join.activate_right"
+    assert source.count(left) == source.count(right) == 1
+    mutant = source.replace(left, "LEFT").replace(right, left).replace("LEFT", right)
+    namespace = dict(vars(matcher))
+    exec(mutant, namespace)  # the broken copy
+    swapped = namespace["_wire_patterns"]
+
+    monkeypatch.setattr(matcher, "_wire_patterns", swapped)
+    ours, theirs = _networks(TriageMatcher.build_beta_part)
+    assert ours != theirs

@@ -38,11 +38,11 @@ from experta.matchers.rete import check as _check
 from experta.matchers.rete import nodes as _nodes
 from experta.fieldconstraint import ANDFC, NOTFC, ORFC, L
 from experta.matchers.rete.abstract import Node
-from experta.matchers.rete.check import FeatureCheck, TypeCheck
+from experta.matchers.rete.check import FeatureCheck, SameContextCheck, TypeCheck
 from experta.matchers.rete.mixins import AnyChild, ChildNode, NoMemory
-from experta.matchers.rete.nodes import ConflictSetNode, FeatureTesterNode
+from experta.matchers.rete.nodes import ConflictSetNode, FeatureTesterNode, OrdinaryMatchNode
 from experta.matchers.rete.token import Token
-from experta.matchers.rete.utils import prepare_rule
+from experta.matchers.rete.utils import prepare_rule, wire_rule
 from experta import watchers
 from experta.watchers import MATCH, MATCHER
 
@@ -65,13 +65,16 @@ __all__ = [
     "L",
     "NoMemory",
     "Node",
+    "OrdinaryMatchNode",
     "P",
     "ReteMatcher",
     "Rule",
+    "SameContextCheck",
     "Strategy",
     "TypeCheck",
     "prepare_rule",
     "watchers",
+    "wire_rule",
 ]  # fmt: skip
 
 PATCHED_VERSION = "1.9.4"

@@ -12,8 +12,7 @@ import math
 import re
 import reprlib
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .conditions import condition_holds, describe_condition
 from .knowledge import KnowledgeBase, Question
@@ -43,8 +42,7 @@ def bounded(problems: list[str]) -> list[str]:
 _COUNTED = re.compile(r"and [\d,]+ more problems?")
 
 
-@dataclass(frozen=True)
-class ValidAnswers:
+class ValidAnswers(NamedTuple):
     answers: dict[str, Any]  # only questions that were asked, with typed values
     warnings: tuple[str, ...]
 

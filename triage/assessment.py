@@ -24,8 +24,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from .answers import AnswersError, ValidAnswers, validate
 from .conditions import condition_holds
@@ -52,8 +51,7 @@ def engine_for(kb: KnowledgeBase) -> TriageEngineBase:
     return engines[key]
 
 
-@dataclass(frozen=True)
-class Assessment:
+class Assessment(NamedTuple):  # immutable; a NamedTuple for a quick start (see knowledge.py)
     kb: KnowledgeBase
     disposition: Disposition
     fired: tuple[Rule, ...]  # each fired rule once, in knowledge-base order
@@ -147,7 +145,7 @@ def assess(answers: Mapping[str, Any] | Any, *, kb: KnowledgeBase | None = None,
     early, problems, warnings = check_record(kb, record, valid.answers, d.id, deciding)
     if problems and not partial:
         raise AnswersError(problems)
-    return replace(assessment, early_stop=early, warnings=(*assessment.warnings, *warnings))
+    return assessment._replace(early_stop=early, warnings=(*assessment.warnings, *warnings))
 
 
 def build_assessment(kb: KnowledgeBase, valid: ValidAnswers, run: EngineRun) -> Assessment:

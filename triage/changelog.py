@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 STATUSES = ("draft", "active", "retired")
 _VERSION = re.compile(r"^\d+(\.\d+){0,3}$")
 
 
-@dataclass(frozen=True)
-class ChangeEntry:
+class ChangeEntry(NamedTuple):  # a NamedTuple for a quick start, as in knowledge.py
     version: str
     date: str | None
     what: str

@@ -9,8 +9,7 @@ uses for asked-when, so the two can never disagree.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 NUMERIC_TESTS = {"at_least": ">=", "at_most": "<=", "above": ">", "below": "<"}
 VALUE_TESTS = ("is", "in", *NUMERIC_TESTS, "present", "unsure")
@@ -25,8 +24,7 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-@dataclass(frozen=True)
-class Atom:
+class Atom(NamedTuple):  # a NamedTuple for a quick start, as the records in knowledge.py
     """One test. kind: answer | finding | derived | red_flag_unsure."""
 
     kind: str

@@ -17,8 +17,7 @@ whose answers no longer justify the stop, is still an error naming what is missi
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .conditions import condition_holds
 from .knowledge import KnowledgeBase, Question
@@ -28,8 +27,7 @@ URGENT = 3  # urgent-care-today: stop, after the questions that could still make
 EMERGENCY = 4  # emergency: stop at once
 
 
-@dataclass(frozen=True)
-class EarlyStop:
+class EarlyStop(NamedTuple):  # a NamedTuple for a quick start (see knowledge.py)
     """What an early stop left out, for the screen, the report and the JSON."""
 
     disposition: str

@@ -20,8 +20,7 @@ import inspect
 import logging
 import operator
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ._experta import AND, AS, OR, Agenda, Fact, FactList, KnowledgeEngine, P, Strategy, plain_fact, watchers
 from ._experta import Rule as ExpertaRule
@@ -43,8 +42,7 @@ class Derived(Fact):
     """A derived value (such as BMI) computed by a rule."""
 
 
-@dataclass(frozen=True)
-class FactRecord:
+class FactRecord(NamedTuple):
     """One thing in working memory, in plain terms: an answer, a finding or a derived value."""
 
     kind: str  # answer | finding | derived
@@ -53,14 +51,12 @@ class FactRecord:
     produced_by: int | None = None  # index of the firing that concluded it
 
 
-@dataclass(frozen=True)
-class Firing:
+class Firing(NamedTuple):
     rule_id: str
     matched: tuple[int, ...]  # record ids (EngineRun.facts), in the order of the rule's conditions
 
 
-@dataclass(frozen=True)
-class EngineRun:
+class EngineRun(NamedTuple):
     facts: dict[int, FactRecord]
     firings: tuple[Firing, ...]
 

@@ -2,7 +2,7 @@
 
 Parsing the TOML and building the objects is most of a cold start's loading time; reading
 them back from JSON is several times quicker. The cache is plain JSON data (never pickle:
-loading it can only build the knowledge base's own frozen dataclasses, named in ``TYPES``),
+loading it can only build the knowledge base's own immutable records, named in ``TYPES``),
 and it is used only when it can be verified:
 
 - the file is owned by this user and writable by nobody else (a foreign file is ignored);
@@ -20,9 +20,7 @@ any loader that caches; nothing else is written.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -30,13 +28,20 @@ from typing import Any
 
 from .changelog import ChangeEntry
 from .conditions import Atom
+from .digest import sha256 as new_sha256
 from .knowledge import Advice, Citation, Disposition, KnowledgeBase, Question, Rule, Source
 
 FORMAT = 1
 TYPES: dict[str, type] = {
     t.__name__: t for t in (Atom, Advice, ChangeEntry, Citation, Disposition, KnowledgeBase, Question, Rule, Source)
 }
-_FIELDS = {name: frozenset(f.name for f in dataclasses.fields(t)) for name, t in TYPES.items()}  # type: ignore[arg-type]
+
+
+def _field_names(kind: type) -> tuple[str, ...]:
+    return kind._fields  # type: ignore[attr-defined, no-any-return]  # all of TYPES are NamedTuples
+
+
+_FIELDS = {name: frozenset(_field_names(t)) for name, t in TYPES.items()}
 _INDEXES = frozenset({"question_by_id", "disposition_by_id"})  # rebuilt from the tuples, not stored
 _FIELDS["KnowledgeBase"] -= _INDEXES
 _LOADER_MODULES = ("knowledge.py", "conditions.py", "changelog.py", "kb_cache.py")
@@ -54,16 +59,17 @@ def cache_dir() -> Path | None:
 @functools.cache  # the loaded code cannot change in a process: read its files once, not for both read and write
 def _code_digest() -> str:
     """The loader's own source: a cache from other loading code is not this one's."""
-    digest = hashlib.sha256()
+    digest = new_sha256()
     for name in _LOADER_MODULES:
         digest.update((Path(__file__).parent / name).read_bytes())
     return digest.hexdigest()
 
 
 def _encode(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = [f.name for f in dataclasses.fields(value) if f.name not in _INDEXES]
-        return {"$": type(value).__name__, "f": {name: _encode(getattr(value, name)) for name in fields}}
+    kind = type(value)
+    if TYPES.get(kind.__name__) is kind:  # one of the records (before tuple: some are NamedTuples)
+        fields = [name for name in _field_names(kind) if name not in _INDEXES]
+        return {"$": kind.__name__, "f": {name: _encode(getattr(value, name)) for name in fields}}
     if isinstance(value, tuple):
         return {"$t": [_encode(v) for v in value]}
     if isinstance(value, frozenset):
@@ -77,13 +83,16 @@ def _encode(value: Any) -> Any:
     raise TypeError(f"cannot cache a {type(value).__name__}")
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})  # decoded as they are (most values: tested inline)
+
+
 def _decode(value: Any) -> Any:
     if isinstance(value, dict):
         if set(value) == {"$", "f"}:
             kind, fields = value["$"], value["f"]
             if kind not in TYPES or not isinstance(fields, dict) or set(fields) != _FIELDS[kind]:
                 raise ValueError(f"unexpected object {kind!r} in the cache")
-            made = {k: _decode(v) for k, v in fields.items()}
+            made = {k: v if type(v) in _PLAIN else _decode(v) for k, v in fields.items()}
             if kind == "KnowledgeBase":
                 made["question_by_id"] = {q.id: q for q in made["questions"]}
                 made["disposition_by_id"] = {d.id: d for d in made["dispositions"]}
@@ -92,7 +101,7 @@ def _decode(value: Any) -> Any:
         if rest or not isinstance(items, list | str):
             raise ValueError("unexpected value in the cache")
         if tag == "$t":
-            return tuple(_decode(v) for v in items)
+            return tuple(v if type(v) in _PLAIN else _decode(v) for v in items)
         if tag == "$s":
             return frozenset(_decode(v) for v in items)
         if tag == "$p" and isinstance(items, str):
@@ -122,7 +131,7 @@ def read_cached(root: Path, sha256: str) -> KnowledgeBase | None:
                 return None  # another user's file, or one others could have changed
             header, payload = handle.read().split(b"\n", 1)  # a header line, then the payload
         data = json.loads(header)
-        digest = hashlib.sha256(payload).hexdigest()
+        digest = new_sha256(payload).hexdigest()
         if (data["format"], data["code"], data["sha256"], data["root"], data["digest"]) != (
             FORMAT,
             _code_digest(),
@@ -148,7 +157,7 @@ def write_cached(kb: KnowledgeBase) -> None:
         from .files import write_atomic
 
         payload = json.dumps(_encode(kb), ensure_ascii=False).encode()
-        digest = hashlib.sha256(payload).hexdigest()
+        digest = new_sha256(payload).hexdigest()
         header = {"format": FORMAT, "code": _code_digest(), "sha256": kb.sha256, "root": str(kb.root), "digest": digest}
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         write_atomic(path, json.dumps(header).encode() + b"\n" + payload, private=True)
