@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 
 from triage import kb_cache
-from triage.knowledge import _load, _Loader, fingerprint, load_knowledge_base
+from triage.kb_parse import Parser
+from triage.knowledge import _load, fingerprint, load_knowledge_base
 from triage.paths import rules_dir
 
 ROOT = rules_dir()
 SHA = fingerprint(ROOT)
-FRESH = _Loader(ROOT).load()
+FRESH = Parser(ROOT).load()
 
 
 @pytest.fixture

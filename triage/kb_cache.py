@@ -44,7 +44,7 @@ def _field_names(kind: type) -> tuple[str, ...]:
 _FIELDS = {name: frozenset(_field_names(t)) for name, t in TYPES.items()}
 _INDEXES = frozenset({"question_by_id", "disposition_by_id"})  # rebuilt from the tuples, not stored
 _FIELDS["KnowledgeBase"] -= _INDEXES
-_LOADER_MODULES = ("knowledge.py", "conditions.py", "changelog.py", "kb_cache.py")
+_LOADER_MODULES = ("knowledge.py", "kb_parse.py", "conditions.py", "changelog.py", "kb_cache.py")
 
 
 def cache_dir() -> Path | None:

@@ -7,6 +7,7 @@ in a source checkout or an editable install they are the top-level rules/ and re
 from __future__ import annotations
 
 import os
+from functools import cache
 from pathlib import Path
 
 KB_ENV = "TRIAGE_KB"  # a knowledge-base folder to use instead of the shipped one (`triage --kb DIR` sets it)
@@ -14,6 +15,7 @@ KB_ENV = "TRIAGE_KB"  # a knowledge-base folder to use instead of the shipped on
 _PACKAGE = Path(__file__).resolve().parent
 
 
+@cache  # the package does not move while it runs: no stat() per assessment
 def _find(name: str) -> Path:
     for candidate in (_PACKAGE / "_data" / name, _PACKAGE.parent / name):
         if candidate.is_dir():
