@@ -92,10 +92,18 @@ def test_bad_requests_are_listed_problems():
     other["contained"][0]["url"] = "http://elsewhere.example/Questionnaire/x"
     other["status"] = "completed"
     assert problems(other) == [
-        "contained Questionnaire: url http://elsewhere.example/Questionnaire/x is another questionnaire; "
+        'contained Questionnaire: url "http://elsewhere.example/Questionnaire/x" is another questionnaire; '
         "expected https://knee-triage.example/fhir/Questionnaire/knee-triage",
         "status: 'completed'; only an in-progress response can go on",
     ]
+    huge = json.loads(json.dumps(first))  # echoed values are bounded and escaped, as in every message
+    huge["contained"][0]["url"], huge["contained"][0]["version"] = "http://x/" + "u" * 100_000, "9" * 100_000
+    assert [p.split(" ")[2] for p in problems(huge)[:2]] == ["url", "version"]
+    assert all(len(p) < 250 for p in problems(huge))
+    huge["questionnaire"] = "#\x1b[2J" + "r" * 100_000
+    (problem,) = problems(huge)
+    assert problem.startswith("contained: no Questionnaire with id ") and len(problem) < 150
+    assert "\x1b" not in problem
     young = json.loads(json.dumps(first))
     young["item"] = [{"linkId": "age", "answer": [{"valueInteger": 12}]}]
     assert problems(young) == ["age: 12 is below the minimum 18 (this tool is for adults)"]

@@ -1,5 +1,6 @@
-"""Answers are validated once per request: `triage fhir response` (was three times) and
-`POST /api/v1/next` (was twice, before the assessment's own). The status worked out from the
+"""Answers are validated once per request: `triage fhir response` (was three times),
+`POST /api/v1/next` (was twice, before the assessment's own) and `assess --format fhir`
+(was twice: the Bundle's QuestionnaireResponse validated the assessed answers again). The status worked out from the
 one partial validation is the one a full validation would give."""
 
 from __future__ import annotations
@@ -44,6 +45,13 @@ def test_fhir_response_validates_once() -> None:
         result = run_cli("fhir", "response", str(CASES_DIR / "V01.json"))
     assert result.exit_code == 0
     assert len(callers) == 1, callers
+
+
+def test_fhir_bundle_validates_once() -> None:
+    with calls_to(answers_module.validate) as callers:
+        result = run_cli("assess", str(CASES_DIR / "V01.json"), "--format", "fhir")
+    assert result.exit_code == 0 and '"resourceType": "Bundle"' in result.output
+    assert callers == ["assess"], callers
 
 
 def test_api_next_validates_once_before_the_assessment() -> None:

@@ -100,15 +100,15 @@ def _contained(response: dict[str, Any], url: str, version: str) -> tuple[dict[s
         return {}, [f"contained: expected a list of resources (JSON objects), got {shown(contained)}"]
     found = [r for r in contained if isinstance(r, dict) and r.get("id") == reference[1:]]
     if len(found) != 1 or found[0].get("resourceType") != "Questionnaire":
-        return {}, [f"contained: no Questionnaire with id {reference[1:]!r}"]
+        return {}, [f"contained: no Questionnaire with id {shown(reference[1:])}"]
     questionnaire = found[0]
     problems = []
     if questionnaire.get("url") not in (None, url):
         problems.append(
-            f"contained Questionnaire: url {questionnaire.get('url')} is another questionnaire; expected {url}"
+            f"contained Questionnaire: url {shown(questionnaire.get('url'))} is another questionnaire; expected {url}"
         )
     if questionnaire.get("version") not in (None, version):
-        problems.append(f"contained Questionnaire: version {questionnaire.get('version')} is not {version}")
+        problems.append(f"contained Questionnaire: version {shown(questionnaire.get('version'))} is not {version}")
     if not isinstance(questionnaire.get("item", []), list):
         problems.append("contained Questionnaire: item must be a list")
     return questionnaire, problems

@@ -13,9 +13,10 @@ import json
 import uuid
 from typing import Any
 
+from ..answers import ValidAnswers
 from ..assessment import Assessment
 from ..knowledge import Advice
-from .response import build_response
+from .response import response_for
 from .settings import FhirSettings, settings
 
 CONTAINED_IDS = {"QuestionnaireResponse": "", "RiskAssessment": "risk", "CarePlan": "plan", "ServiceRequest": "request"}
@@ -28,7 +29,8 @@ def build_bundle(assessment: Assessment) -> dict[str, Any]:
     ids = {
         kind: f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{fhir.canonical}/{kind}/{seed}')}" for kind in CONTAINED_IDS
     }
-    response = {**build_response(kb, assessment.answers, status="completed"), "subject": _subject(fhir, assessment)}
+    valid = ValidAnswers(assessment.answers, assessment.warnings)  # validated by assess(): not again
+    response = {**response_for(kb, valid, status="completed"), "subject": _subject(fhir, assessment)}
     resources = [response, *outcome_resources(assessment, refs=ids)]
     return {
         "resourceType": "Bundle",
