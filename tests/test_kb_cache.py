@@ -22,7 +22,7 @@ FRESH = Parser(ROOT).load()
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("TRIAGE_CACHE_DIR", str(tmp_path))
     _load.cache_clear()
-    yield tmp_path / f"kb-{SHA}.json"
+    yield tmp_path / f"kb-{SHA}-{kb_cache._code_digest()[:16]}.json"
     _load.cache_clear()
 
 
@@ -114,3 +114,17 @@ def test_a_knowledge_base_elsewhere_is_never_cached(cache: Path, tmp_path: Path)
     shutil.copytree(ROOT, copy)
     assert load_knowledge_base(copy).sha256 == SHA
     assert not cache.exists()
+
+
+def test_two_versions_of_the_loader_keep_a_file_each(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An installed triage and a checkout with other loader code do not overwrite each
+    other's cache (each would otherwise parse the TOML again at every start)."""
+    load_knowledge_base()
+    assert kb_cache.read_cached(ROOT, SHA) == FRESH
+    with monkeypatch.context() as other:
+        other.setattr(kb_cache, "_code_digest", lambda: "f" * 64)  # the other version
+        assert kb_cache.read_cached(ROOT, SHA) is None
+        kb_cache.write_cached(FRESH)
+        assert kb_cache.read_cached(ROOT, SHA) == FRESH
+    assert kb_cache.read_cached(ROOT, SHA) == FRESH  # the first file is still there and still ours
+    assert len(list(cache.parent.glob("kb-*.json"))) == 2

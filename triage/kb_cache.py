@@ -115,8 +115,10 @@ def _decode(value: Any) -> Any:
 
 
 def _path(sha256: str) -> Path | None:
+    """One file per knowledge base and loader code: two versions of triage used by one person
+    (an installed one and a checkout) would otherwise overwrite each other's file every run."""
     folder = cache_dir()
-    return folder / f"kb-{sha256}.json" if folder else None
+    return folder / f"kb-{sha256}-{_code_digest()[:16]}.json" if folder else None
 
 
 def read_cached(root: Path, sha256: str) -> KnowledgeBase | None:
