@@ -193,6 +193,11 @@ def asked_questions(kb: KnowledgeBase, answers: Mapping[str, Any]) -> list[Quest
     return result
 
 
+def missing_required(kb: KnowledgeBase, answers: Mapping[str, Any]) -> list[Question]:
+    """Required questions that are asked, given (valid) answers, but not answered."""
+    return [q for q in asked_questions(kb, answers) if q.required and q.id not in answers]
+
+
 def validate(raw: Any, kb: KnowledgeBase, *, partial: bool = False) -> ValidAnswers:
     """Validate an answers object. ``partial`` skips "required" (for a questionnaire in progress)."""
     if not isinstance(raw, dict):

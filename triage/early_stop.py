@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from .conditions import condition_holds
+from .answers import missing_required
 from .knowledge import KnowledgeBase, Question
 
 RECORD_KEY = "stopped_early"
@@ -115,20 +115,6 @@ def split_record(raw: Any) -> tuple[Any, Any]:
         answers = {k: v for k, v in raw.items() if k != RECORD_KEY}
         return answers, raw[RECORD_KEY]
     return raw, None
-
-
-def missing_required(kb: KnowledgeBase, answers: Mapping[str, Any]) -> list[Question]:
-    """Required questions whose asked-when holds on (valid) answers but that are not answered."""
-    asked: dict[str, Any] = {}
-    missing = []
-    for question in kb.questions:
-        if not condition_holds(question.asked_when, asked):
-            continue
-        if question.id in answers:
-            asked[question.id] = answers[question.id]
-        elif question.required:
-            missing.append(question)
-    return missing
 
 
 def check_record(

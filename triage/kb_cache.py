@@ -37,11 +37,7 @@ TYPES: dict[str, type] = {
 }
 
 
-def _field_names(kind: type) -> tuple[str, ...]:
-    return kind._fields  # type: ignore[attr-defined, no-any-return]  # all of TYPES are NamedTuples
-
-
-_FIELDS = {name: frozenset(_field_names(t)) for name, t in TYPES.items()}
+_FIELDS = {name: frozenset(t._fields) for name, t in TYPES.items()}  # type: ignore[attr-defined]  # NamedTuples
 _INDEXES = frozenset({"question_by_id", "disposition_by_id"})  # rebuilt from the tuples, not stored
 _FIELDS["KnowledgeBase"] -= _INDEXES
 _LOADER_MODULES = ("knowledge.py", "kb_parse.py", "conditions.py", "changelog.py", "kb_cache.py")
@@ -68,7 +64,7 @@ def _code_digest() -> str:
 def _encode(value: Any) -> Any:
     kind = type(value)
     if TYPES.get(kind.__name__) is kind:  # one of the records (before tuple: some are NamedTuples)
-        fields = [name for name in _field_names(kind) if name not in _INDEXES]
+        fields = [name for name in kind._fields if name not in _INDEXES]  # type: ignore[attr-defined]
         return {"$": kind.__name__, "f": {name: _encode(getattr(value, name)) for name in fields}}
     if isinstance(value, tuple):
         return {"$t": [_encode(v) for v in value]}

@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..answers import AnswersError, ValidAnswers, asked_questions, validate
+from ..answers import AnswersError, ValidAnswers, missing_required, validate
 from ..knowledge import KnowledgeBase, Question
 from .settings import VALUE_KEYS, FhirSettings, answer_system, code_to_value, coding, item_type, options, settings
 
@@ -33,8 +33,7 @@ def response_for(kb: KnowledgeBase, valid: ValidAnswers, *, status: str | None =
     """``build_response`` for answers already validated (partial), so they are not validated again."""
     if status is None:
         # As validate() without partial would decide: every required question asked is answered.
-        done = all(q.id in valid.answers for q in asked_questions(kb, valid.answers) if q.required)
-        status = "completed" if done else "in-progress"
+        status = "in-progress" if missing_required(kb, valid.answers) else "completed"
     fhir = settings(kb)
     items = [answer_item(fhir, q, valid.answers[q.id]) for q in kb.questions if q.id in valid.answers]
     return {
