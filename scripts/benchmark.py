@@ -5,7 +5,7 @@ Sections: inprocess, growth, cold, batch. Prints tables; the README quotes them.
 timings vary by machine and load, so compare the ratios taken in the same run.
 
 - inprocess: `assess()` (validation included, engine reused) against the same rules compiled
-  to CLIPS (triage/clips.py), on tests/cases plus N random answer sets, interleaved in blocks
+  to CLIPS (triage/engine/clips.py), on tests/cases plus N random answer sets, interleaved in blocks
   of 50 cases so that both see the same machine load.
 - growth: the knowledge base replicated 2x, 4x, 8x (rule ids and findings renamed), per case.
 - cold: `python -c pass`, `triage --help`, `triage assess FILE`: median of N fresh processes
@@ -36,7 +36,7 @@ from random_answers import random_answer_sets  # noqa: E402
 
 from triage import assess, load_knowledge_base  # noqa: E402
 from triage.answers import validate  # noqa: E402
-from triage.knowledge import KnowledgeBase  # noqa: E402
+from triage.kb.records import KnowledgeBase  # noqa: E402
 
 MS = 1000.0
 USER_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # see section_cold
@@ -87,7 +87,7 @@ def interleaved(cases: list[dict[str, Any]], runners: dict[str, Callable[[dict[s
 
 def clips_runner(kb: KnowledgeBase) -> Callable[[dict[str, Any]], Any] | None:
     try:
-        from triage.clips import ClipsEngine
+        from triage.engine.clips import ClipsEngine
 
         engine = ClipsEngine(kb)
     except ImportError:

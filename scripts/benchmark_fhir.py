@@ -29,7 +29,7 @@ from triage.fhir import (  # noqa: E402
 )
 from triage.fhir.response import answer_item  # noqa: E402
 from triage.fhir.settings import settings  # noqa: E402
-from triage.knowledge import load_knowledge_base  # noqa: E402
+from triage.kb.load import load_knowledge_base  # noqa: E402
 
 
 def median_ms(work: Callable[[], object], rounds: int) -> float:

@@ -20,8 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from triage import assess  # noqa: E402
-from triage.report import render_report  # noqa: E402
-from triage.templates import environment  # noqa: E402
+from triage.report.report import render_report  # noqa: E402
+from triage.report.templates import environment  # noqa: E402
 
 
 def main() -> None:

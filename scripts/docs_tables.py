@@ -16,9 +16,10 @@ import re
 import sys
 from pathlib import Path
 
-from triage.conditions import describe_condition
-from triage.knowledge import KnowledgeBase, Question, load_knowledge_base
-from triage.paths import rules_dir
+from triage.kb.conditions import describe_condition
+from triage.kb.load import load_knowledge_base
+from triage.kb.paths import rules_dir
+from triage.kb.records import KnowledgeBase, Question
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # experta's own v1.9.4 unit tests (299), run with every adaptation of ours loaded first:
-# triage/_experta.py (the Python 3.10+ fix and the patched RETE internals), then a second time
-# with triage/matcher.py's TriageMatcher as every engine's matcher. scripts/test.sh runs this.
+# triage/engine/_experta.py (the Python 3.10+ fix and the patched RETE internals), then a second time
+# with triage/engine/matcher.py's TriageMatcher as every engine's matcher. scripts/test.sh runs this.
 #
 # Where the tests come from: experta's PyPI sdist would be the registry's copy, so it is
 # fetched (once, into the git-ignored .cache/) and searched for them; experta 1.9.4's sdist

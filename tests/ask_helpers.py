@@ -1,7 +1,7 @@
 """Helpers for the `triage ask` tests: how a person types an answer, and an independent
 walk through the questions that says which ones the questionnaire must ask.
 
-The walk re-states the asking policy of triage/questionnaire.py in a few plain lines (ask
+The walk re-states the asking policy of triage/cli/questionnaire.py in a few plain lines (ask
 in order, only when asked-when holds; stop at emergency; at urgent-care-today only the
 questions that could still make it an emergency), so the tests check the questionnaire
 against it rather than against itself.
@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from triage.assessment import assess
-from triage.conditions import condition_holds
-from triage.knowledge import KnowledgeBase, Question, load_knowledge_base
+from triage.kb.conditions import condition_holds
+from triage.kb.load import load_knowledge_base
+from triage.kb.records import KnowledgeBase, Question
 
 ROOT = Path(__file__).resolve().parents[1]
 CASE_FILES = sorted((ROOT / "tests" / "cases").glob("*.json"))

@@ -14,7 +14,7 @@ import os
 import pytest
 from hypothesis import HealthCheck, settings
 
-from triage.paths import KB_ENV
+from triage.kb.paths import KB_ENV
 
 _COMMON = {
     "deadline": None,
@@ -28,7 +28,7 @@ settings.register_profile("dev", max_examples=15, **_COMMON)
 # The hypothesis pytest plugin applies --hypothesis-profile after this file is imported.
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
-# The parsed-knowledge-base cache (triage/kb_cache.py) goes to a folder of this test run, not
+# The parsed-knowledge-base cache (triage/kb/cache.py) goes to a folder of this test run, not
 # the user's own cache; subprocesses (the CLI tests) inherit it.
 if "TRIAGE_CACHE_DIR" not in os.environ:
     import tempfile

@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
-from triage.knowledge import KnowledgeBase, load_knowledge_base
-from triage.paths import rules_dir
+from triage.kb.load import load_knowledge_base
+from triage.kb.paths import rules_dir
+from triage.kb.records import KnowledgeBase
 
 # Required bindings of the elements we emit (FHIR R4 4.0.1 value sets).
 BINDINGS: dict[tuple[str, str], set[str]] = {

@@ -9,8 +9,8 @@ from typing import Any
 
 from click.testing import CliRunner, Result
 
-from triage.cli import main
-from triage.paths import KB_ENV
+from triage.cli.main import main
+from triage.kb.paths import KB_ENV
 
 CASES_DIR = Path(__file__).parent / "cases"
 CASES = sorted(CASES_DIR.glob("*.json"))

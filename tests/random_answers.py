@@ -10,8 +10,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from triage.conditions import condition_holds
-from triage.knowledge import KnowledgeBase, Question
+from triage.kb.conditions import condition_holds
+from triage.kb.records import KnowledgeBase, Question
 
 
 def _boundaries(kb: KnowledgeBase, qid: str) -> list[float]:

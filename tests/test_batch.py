@@ -15,8 +15,9 @@ import pytest
 from helpers import CASES, base_answers, load_case, run_cli
 from random_answers import random_answer_sets
 
-from triage import assess, cli_batch, load_knowledge_base
+from triage import assess, load_knowledge_base
 from triage.batch import Row, csv_rows, read_rows
+from triage.cli import batch as cli_batch
 
 KB = load_knowledge_base()
 

@@ -11,9 +11,11 @@ import pytest
 from click.testing import CliRunner
 from helpers import base_answers
 
-from triage.cli import LAZY_COMMANDS, LAZY_RULES_COMMANDS, main, rules_group
+from triage.cli.main import LAZY_COMMANDS, LAZY_RULES_COMMANDS, main, rules_group
 
-HEAVY = ("experta", "triage.engine", "triage.questionnaire", "triage.cli_ask", "triage.report", "difflib")
+HEAVY = (
+    "experta", "triage.engine.engine", "triage.cli.questionnaire", "triage.cli.ask", "triage.report.report", "difflib"
+)
 
 
 def imported_after(code: str) -> set[str]:
@@ -46,22 +48,24 @@ def test_help_lists_each_lazy_command_with_its_own_help(group, lazy_commands, ar
 
 
 def test_help_imports_no_command_module_nor_the_engine() -> None:
-    modules = imported_after("from triage.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass")
-    assert "triage.cli" in modules
-    light = {"triage.cli_lazy", "triage.cli_common"}  # the lazy group and the shared helpers (click only)
-    assert not {m for m in modules if m.startswith((*HEAVY, "triage.cli_", "triage.knowledge", "tomllib"))} - light
+    code = "from triage.cli.main import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass"
+    modules = imported_after(code)
+    assert "triage.cli.main" in modules
+    # the group itself, the lazy group and the shared helpers (click only)
+    light = {"triage.cli.main", "triage.cli.lazy", "triage.cli.common"}
+    assert not {m for m in modules if m.startswith((*HEAVY, "triage.cli.", "triage.kb", "tomllib"))} - light
     # click imports none of these; triage's command line imports them where used (~6 ms)
-    assert not modules & {"json", "pathlib", "shlex", "triage.paths"}
+    assert not modules & {"json", "pathlib", "shlex", "triage.kb.paths"}
 
 
 def test_assess_imports_neither_the_questionnaire_nor_the_report(tmp_path) -> None:
     path = tmp_path / "answers.json"
     path.write_text(json.dumps(base_answers()))
     modules = imported_after(
-        f"from triage.cli import main\ntry:\n    main(['assess', {str(path)!r}, '--format', 'json'])\n"
+        f"from triage.cli.main import main\ntry:\n    main(['assess', {str(path)!r}, '--format', 'json'])\n"
         "except SystemExit:\n    pass"
     )
-    assert "triage.engine" in modules
+    assert "triage.engine.engine" in modules
     assert not {m for m in modules if m.startswith(HEAVY[2:])}
     # records are NamedTuples and sha256 comes from CPython's own module: creating dataclasses
     # and loading OpenSSL took ~20 ms of this start (docs/performance.md, "Fast start")
@@ -74,11 +78,11 @@ def test_the_command_collects_garbage_less_often_but_still_collects() -> None:
     command ends, freezes what it made so that the exit's last collection skips it."""
     from importlib.metadata import entry_points
 
-    from triage.cli_start import FIRST_GENERATION_THRESHOLD
+    from triage.cli.start import FIRST_GENERATION_THRESHOLD
 
-    assert entry_points(group="console_scripts")["triage"].value == "triage.cli_start:run"
+    assert entry_points(group="console_scripts")["triage"].value == "triage.cli.start:run"
     probe = (
-        "import gc, sys\nfrom triage.cli_start import run\nsys.argv = ['triage', '--version']\n"
+        "import gc, sys\nfrom triage.cli.start import run\nsys.argv = ['triage', '--version']\n"
         "try:\n    run()\nexcept SystemExit:\n    pass\n"
         "print(gc.isenabled(), gc.get_threshold()[0], gc.get_freeze_count() > 10_000)"
     )

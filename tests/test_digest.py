@@ -1,4 +1,4 @@
-"""triage.digest.sha256 is hashlib's sha256 (it only avoids importing hashlib at start-up)."""
+"""triage.kb.digest.sha256 is hashlib's sha256 (it only avoids importing hashlib at start-up)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 from hypothesis import given
 from hypothesis import strategies as st
 
-from triage.digest import sha256
+from triage.kb.digest import sha256
 
 
 @given(st.lists(st.binary(max_size=300), max_size=5))

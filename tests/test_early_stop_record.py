@@ -95,7 +95,7 @@ def test_resume_keeps_the_report_targets_of_the_interrupted_run(tmp_path):
     from click.testing import CliRunner
     from helpers import base_answers
 
-    from triage.cli import main
+    from triage.cli.main import main
 
     answers, report = tmp_path / "a.json", tmp_path / "r.html"
     lines, _ = lines_for(base_answers())
@@ -113,9 +113,9 @@ def test_resume_keeps_the_report_targets_of_the_interrupted_run(tmp_path):
 def test_ambulance_check_never_lowers_the_result_without_a_changed_answer():
     """Scripted: yes, then "no" to the check, then the same answer again: still an ambulance.
     For each emergency rule of the knowledge base's policy."""
+    from triage.cli.questionnaire import run
     from triage.flow import Flow, Progress
-    from triage.knowledge import load_knowledge_base
-    from triage.questionnaire import run
+    from triage.kb.load import load_knowledge_base
 
     class Script:
         def __init__(self, lines):
@@ -142,7 +142,7 @@ def test_ambulance_check_never_lowers_the_result_without_a_changed_answer():
 
 
 def test_o_pdf_refuses_clearly_without_the_pdf_extra(tmp_path, monkeypatch):
-    from triage import report as report_module
+    from triage.report import report as report_module
 
     monkeypatch.setattr(report_module, "pdf_available", lambda: False)
     out = tmp_path / "x.pdf"
@@ -152,7 +152,7 @@ def test_o_pdf_refuses_clearly_without_the_pdf_extra(tmp_path, monkeypatch):
 
 
 def test_o_pdf_writes_a_real_pdf_with_the_extra(tmp_path):
-    from triage.report import pdf_available
+    from triage.report.report import pdf_available
 
     if not pdf_available():
         pytest.skip("WeasyPrint is not installed")
@@ -164,7 +164,7 @@ def test_o_pdf_writes_a_real_pdf_with_the_extra(tmp_path):
 
 
 def test_commands_in_messages_match_how_triage_was_started(monkeypatch, tmp_path):
-    from triage import cli
+    from triage.cli import main as cli
 
     monkeypatch.setattr("sys.argv", [".venv/bin/triage", "ask"])
     monkeypatch.setattr("shutil.which", lambda name: None)

@@ -9,8 +9,8 @@ from helpers import CASES, base_answers, load_case
 import triage.assessment
 from triage import assess, load_knowledge_base
 from triage.assessment import engine_for
-from triage.conditions import Atom
 from triage.explain import explain
+from triage.kb.conditions import Atom
 
 
 def test_engine_is_built_once_and_reset_per_case(monkeypatch):

@@ -1,4 +1,4 @@
-"""experta 1.9.4 imports on Python 3.10+ only through triage/_experta.py: checked in a fresh interpreter."""
+"""experta 1.9.4 imports on Python 3.10+ only through triage/engine/_experta.py: checked in a fresh interpreter."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ def run_fresh(code: str) -> subprocess.CompletedProcess[str]:
 
 def test_engine_imports_in_a_fresh_interpreter_with_warnings_as_errors():
     result = run_fresh(
-        "import triage.engine, triage; "
+        "import triage.engine.engine, triage; "
         "print(triage.assess({'age': 30, 'injury': False, 'can_bear_weight': True, 'foot_cold_numb': False,"
         " 'calf_swelling': False, 'locking': 'never', 'swelling': 'none', 'warmth': False, 'redness': False,"
         " 'fever': False, 'knee_surgery': 'none', 'unexplained_weight_loss': False, 'night_pain': False,"

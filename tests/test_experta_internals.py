@@ -1,7 +1,7 @@
 """The experta internals our speed work relies on are the ones it was written against.
 
-triage/_experta.py replaces a few experta 1.9.4 functions, triage/matcher.py subclasses its
-RETE matcher and triage/engine.py overrides ``reset`` and ``run``. If experta changes any of
+triage/engine/_experta.py replaces a few experta 1.9.4 functions, triage/engine/matcher.py subclasses its
+RETE matcher and triage/engine/engine.py overrides ``reset`` and ``run``. If experta changes any of
 them (a new release, a local edit), these pins fail, so nobody runs a patch over code it
 was not written for. The pins are sha256 prefixes of each function's source.
 """
@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 
-from triage import _experta  # first: it lets experta import on Python 3.10+
-from triage.engine import TriageEngineBase
-from triage.matcher import TriageMatcher
+from triage.engine import _experta  # first: it lets experta import on Python 3.10+
+from triage.engine.engine import TriageEngineBase
+from triage.engine.matcher import TriageMatcher
 
 PINNED = {
-    # replaced by triage/_experta.py
+    # replaced by triage/engine/_experta.py
     "Token.copy": "755c71de8cb056da",
     "OneInputNode.activate": "a342e7efc4b44fd1",
     "TwoInputNode.activate_left": "dcfd261193710628",
@@ -29,13 +29,13 @@ PINNED = {
     "FeatureCheck.__call__": "ab3e65c317b2154f",
     "FeatureTesterNode._activate": "01f5929c3418ff8c",
     "FeatureTesterNode.activate": "a342e7efc4b44fd1",  # inherited from OneInputNode
-    # subclassed or overridden (triage/matcher.py, triage/engine.py)
+    # subclassed or overridden (triage/engine/matcher.py, triage/engine/engine.py)
     "ReteMatcher.changes": "ef610eaeb40ca76c",
     "ReteMatcher.reset": "3a3e69d528b38267",
     "ReteMatcher._get_conflict_set_nodes": "55a9e9569fd9adb6",
     "ReteMatcher.prepare_ruleset": "71e2e1abfe9a6280",
     "ReteMatcher.build_network": "9c6d583d5892e2b5",
-    "prepare_rule(Rule)": "2bf02a5bb84c30d6",  # triage.matcher.prepared gives its result for rules in DNF
+    "prepare_rule(Rule)": "2bf02a5bb84c30d6",  # triage.engine.matcher.prepared gives its result for rules in DNF
     "dnf(Rule)": "d9cd8445a6ecf543",
     "ConflictSetNode._activate": "5a49462abd655ba8",
     "ConflictSetNode.get_activations": "1e7d5d99859b04d0",
@@ -43,7 +43,7 @@ PINNED = {
     "KnowledgeEngine.reset": "e7d3eec3963bd04b",
     "KnowledgeEngine.run": "39279e7bc3bcee39",
     "KnowledgeEngine.__declare": "95990fea48314ed4",  # TriageEngineBase.start declares the answers as it does
-    # plain_fact (triage/_experta.py) skips Fact.__setitem__'s freeze() of plain values
+    # plain_fact (triage/engine/_experta.py) skips Fact.__setitem__'s freeze() of plain values
     "Fact.__init__": "6e6014a2150c8a40",
     "Fact.__setitem__": "39daa5f433a91d9b",
     "freeze": "caf807ee873bae51",
@@ -152,8 +152,8 @@ def _shape(element: Any) -> Any:
 
 
 def _prepared_pairs(rules: Any) -> list[tuple[Any, Any]]:
-    from triage._experta import prepare_rule
-    from triage.matcher import prepared
+    from triage.engine._experta import prepare_rule
+    from triage.engine.matcher import prepared
 
     return [(prepared(rule), prepare_rule(rule)) for rule in rules]
 
@@ -166,8 +166,8 @@ def test_rules_prepared_without_dnf_equal_experta_s() -> None:
     from experta import NOT, Rule
 
     from triage import load_knowledge_base
-    from triage._experta import AND, OR, Fact
-    from triage.engine import compile_engine_class
+    from triage.engine._experta import AND, OR, Fact
+    from triage.engine.engine import compile_engine_class
 
     rules = compile_engine_class(load_knowledge_base())().get_rules()
     others = [
@@ -185,9 +185,9 @@ def test_rules_prepared_without_dnf_equal_experta_s() -> None:
 
 def test_a_wrong_preparation_fails_the_comparison(monkeypatch: pytest.MonkeyPatch) -> None:
     """The mutant: an OR of ANDs passed on unchanged (single-pattern ANDs not unwrapped)."""
-    import triage.matcher as matcher
+    import triage.engine.matcher as matcher
     from triage import load_knowledge_base
-    from triage.engine import compile_engine_class
+    from triage.engine.engine import compile_engine_class
 
     real = matcher.prepared
     mutant = lambda rule: rule.new_conditions(*rule) if len(rule[0]) > 1 else real(rule)  # noqa: E731
@@ -230,10 +230,10 @@ def _network(matcher: Any) -> list[Any]:
 def _networks(beta: Callable[..., Any]) -> tuple[list[Any], list[Any]]:
     """Our network, and the same built with experta's own beta wiring (before the dispatch
     nodes are added: both get them alike)."""
-    import triage.matcher as matcher
+    import triage.engine.matcher as matcher
     from triage import load_knowledge_base
-    from triage._experta import ReteMatcher
-    from triage.engine import compile_engine_class
+    from triage.engine._experta import ReteMatcher
+    from triage.engine.engine import compile_engine_class
 
     engine = compile_engine_class(load_knowledge_base())()
 
@@ -259,7 +259,7 @@ def test_network_wired_without_singledispatch_is_experta_s() -> None:
 
 def test_a_wrongly_wired_network_fails_the_comparison(monkeypatch: pytest.MonkeyPatch) -> None:
     """The mutant: each join's inputs swapped (the chain so far fed as the right input)."""
-    import triage.matcher as matcher
+    import triage.engine.matcher as matcher
 
     source = inspect.getsource(matcher._wire_patterns)
     left, right = "join.activate_left", "join.activate_right"

@@ -15,7 +15,7 @@ from triage.answers import AnswersError, asked_questions, validate
 from triage.fhir import next_question, start_response
 from triage.fhir.response import answer_item
 from triage.fhir.settings import settings
-from triage.knowledge import load_knowledge_base
+from triage.kb.load import load_knowledge_base
 
 KB = load_knowledge_base()
 FHIR = settings(KB)

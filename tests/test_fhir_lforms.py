@@ -17,7 +17,7 @@ from lforms_page import LFormsPage, lforms_missing, lforms_page
 from triage.answers import asked_questions, validate
 from triage.fhir import build_questionnaire
 from triage.fhir.settings import is_coded, options, value_to_code
-from triage.knowledge import load_knowledge_base
+from triage.kb.load import load_knowledge_base
 
 KB = load_knowledge_base()
 

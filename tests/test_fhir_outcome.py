@@ -14,9 +14,9 @@ from fhir_support import rules_copy, validate_resource
 from helpers import CASES, base_answers, load_case, run_cli
 
 from triage import assess
-from triage.check import check_knowledge_base
 from triage.fhir import build_bundle
-from triage.knowledge import load_knowledge_base
+from triage.governance.check import check_knowledge_base
+from triage.kb.load import load_knowledge_base
 
 PRIORITY = {1: "routine", 2: "urgent", 3: "asap", 4: "stat"}
 

@@ -13,11 +13,12 @@ from fhir_support import enabled_items, rules_copy, validate_resource
 from helpers import run_cli
 
 from triage.answers import asked_questions
-from triage.check import check_knowledge_base
 from triage.fhir import ExportError, build_questionnaire
 from triage.fhir.response import answer_item
 from triage.fhir.settings import settings
-from triage.knowledge import KnowledgeBase, Question, load_knowledge_base
+from triage.governance.check import check_knowledge_base
+from triage.kb.load import load_knowledge_base
+from triage.kb.records import KnowledgeBase, Question
 
 MISSING = object()
 

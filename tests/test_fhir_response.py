@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from triage import assess
 from triage.answers import AnswersError
 from triage.fhir import build_response, read_response
-from triage.knowledge import load_knowledge_base
+from triage.kb.load import load_knowledge_base
 
 KB = load_knowledge_base()
 
@@ -39,7 +39,7 @@ def problems_of(resource: Any) -> list[str]:
 @st.composite
 def answer_sets(draw: st.DrawFn) -> dict[str, Any]:
     """Valid answers from the questions alone (asked-when respected, red flags maybe unsure)."""
-    from triage.conditions import condition_holds
+    from triage.kb.conditions import condition_holds
 
     answers: dict[str, Any] = {}
     for q in KB.questions:

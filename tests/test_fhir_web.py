@@ -15,7 +15,7 @@ from triage.answers import validate
 from triage.fhir import build_response
 from triage.fhir.response import answer_item
 from triage.fhir.settings import settings
-from triage.knowledge import load_knowledge_base
+from triage.kb.load import load_knowledge_base
 
 flask = pytest.importorskip("flask")
 from triage.web import create_app  # noqa: E402

@@ -85,7 +85,7 @@ def test_assess_text_is_the_first_screen_then_the_rest_at_the_width_given() -> N
 def run_cli_env(*args: str, **env: str) -> str:
     from click.testing import CliRunner
 
-    from triage.cli import main
+    from triage.cli.main import main
 
     result = CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
     assert result.exit_code == 0, result.output
@@ -197,7 +197,7 @@ def test_no_to_the_check_and_a_changed_answer_carries_on(tmp_path: Path) -> None
 def test_piped_input_skips_the_check(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from triage.cli import main
+    from triage.cli.main import main
 
     result = CliRunner().invoke(main, ["ask", "-a", str(tmp_path / "a.json")], input="40\ny\n2\ny\n")
     assert result.exit_code == 0, result.output

@@ -7,9 +7,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from triage.answers_store import PROGRESS_FORMAT, AnswersStore
+from triage.cli.answers_store import PROGRESS_FORMAT, AnswersStore
 from triage.flow import Progress, forget_stale
-from triage.knowledge import load_knowledge_base
+from triage.kb.load import load_knowledge_base
 from triage.web.state import decode
 
 KB = load_knowledge_base()

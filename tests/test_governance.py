@@ -13,8 +13,8 @@ from helpers import CASES_DIR, run_cli
 from safety.safety_support import Mutant
 
 from triage import assess, load_knowledge_base
-from triage.check import check_knowledge_base
-from triage.paths import KB_ENV, knowledge_base_dir, rules_dir
+from triage.governance.check import check_knowledge_base
+from triage.kb.paths import KB_ENV, knowledge_base_dir, rules_dir
 
 NEXT = """
 [[changelog]]
@@ -193,7 +193,7 @@ def lowered(tmp_path):
 def _disposition(*args: str, env: dict[str, str | None] | None = None) -> str:
     from click.testing import CliRunner
 
-    from triage.cli import main
+    from triage.cli.main import main
 
     result = CliRunner().invoke(main, list(args), env={KB_ENV: None} | (env or {}), catch_exceptions=False)
     assert result.exit_code == 0, result.output
@@ -255,7 +255,7 @@ def test_every_command_accepts_kb():
     """Commands added later, in their own modules, get --kb without changes of their own."""
     import click
 
-    from triage.cli import main
+    from triage.cli.main import main
 
     def leaves(group: click.Group, path: list[str]):
         ctx = click.Context(group)

@@ -19,10 +19,11 @@ from ask_helpers import lines_for, load_case
 from click.testing import CliRunner
 from helpers import CASES
 
-from triage import files, report
-from triage.answers_store import AnswersStore
 from triage.assessment import assess
-from triage.cli import main
+from triage.cli.answers_store import AnswersStore
+from triage.cli.main import main
+from triage.io import files
+from triage.report import report
 
 NOW = "2026-01-31T09:00"
 

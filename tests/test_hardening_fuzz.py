@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from triage.answers import AnswersError, parse_json, validate
 from triage.assessment import assess
-from triage.knowledge import load_knowledge_base
+from triage.kb.load import load_knowledge_base
 
 KB = load_knowledge_base()
 QUESTION_IDS = [q.id for q in KB.questions]

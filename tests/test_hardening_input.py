@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 from helpers import CASES_DIR, base_answers
 
-from triage.cli import main
+from triage.cli.main import main
 
 MAX_STDERR = 10_000  # bytes: a screenful or two, whatever the input
 

@@ -22,7 +22,7 @@ SCRIPT = r"""
 import hashlib, json, sys, tempfile
 from pathlib import Path
 from click.testing import CliRunner
-from triage.cli import main
+from triage.cli.main import main
 
 digests = {}
 with tempfile.TemporaryDirectory() as folder:

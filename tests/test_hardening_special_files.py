@@ -1,7 +1,7 @@
 """A FIFO, a device or a folder where a user names an input file: a clear message, never a hang.
 
 Follow-up to issue #10: `rules diff --cases` and `batch` read the files a user names through
-`triage/reading.py` like every other command. Each command runs in a fresh process with a
+`triage/io/reading.py` like every other command. Each command runs in a fresh process with a
 timeout, so a hang fails the test instead of stalling the suite.
 """
 
@@ -16,7 +16,7 @@ import pytest
 from helpers import CASES_DIR
 from test_hardening_input import assert_refused, triage_process
 
-from triage.paths import rules_dir
+from triage.kb.paths import rules_dir
 
 
 def corpus_with_fifo(tmp_path: Path) -> Path:

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from triage import kb_cache
-from triage.kb_parse import Parser
-from triage.knowledge import _load, fingerprint, load_knowledge_base
-from triage.paths import rules_dir
+from triage.kb import cache as kb_cache
+from triage.kb.digest import fingerprint
+from triage.kb.load import _load, load_knowledge_base
+from triage.kb.parse import Parser
+from triage.kb.paths import rules_dir
 
 ROOT = rules_dir()
 SHA = fingerprint(ROOT)

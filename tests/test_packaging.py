@@ -69,13 +69,13 @@ def _assess_from_elsewhere(bin_dir: Path, tmp_path: Path) -> None:
 
 def test_non_editable_install_works_from_another_folder(wheel, tmp_path):
     bin_dir = _venv_with(tmp_path, wheel)
-    where = sh(bin_dir / "python", "-c", "import triage.paths as p; print(p.rules_dir())", cwd=tmp_path).stdout
+    where = sh(bin_dir / "python", "-c", "import triage.kb.paths as p; print(p.rules_dir())", cwd=tmp_path).stdout
     assert "site-packages" in where and "_data" in where
     _assess_from_elsewhere(bin_dir, tmp_path)
 
 
 def test_editable_install_works_from_another_folder(tmp_path):
     bin_dir = _venv_with(tmp_path, "-e", ROOT)
-    where = sh(bin_dir / "python", "-c", "import triage.paths as p; print(p.rules_dir())", cwd=tmp_path).stdout
+    where = sh(bin_dir / "python", "-c", "import triage.kb.paths as p; print(p.rules_dir())", cwd=tmp_path).stdout
     assert where.strip() == str(ROOT / "rules")
     _assess_from_elsewhere(bin_dir, tmp_path)

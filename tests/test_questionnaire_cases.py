@@ -9,7 +9,7 @@ from ask_helpers import CASE_FILES, lines_for, load_case
 from click.testing import CliRunner
 
 from triage.assessment import assess
-from triage.cli import main
+from triage.cli.main import main
 
 
 @pytest.mark.parametrize("case_file", CASE_FILES, ids=[p.stem for p in CASE_FILES])

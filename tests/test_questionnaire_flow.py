@@ -11,9 +11,9 @@ import pytest
 from ask_helpers import CASE_FILES, EMERGENCY_QUESTIONS, kb, lines_for, load_case
 from click.testing import CliRunner
 
-from triage.answers_store import AnswersStore, atomic_write
 from triage.assessment import assess
-from triage.cli import main
+from triage.cli.answers_store import AnswersStore, atomic_write
+from triage.cli.main import main
 from triage.flow import Progress, emergency_questions
 from triage.replies import parse_reply
 
@@ -370,7 +370,7 @@ def test_a_failed_save_leaves_the_previous_file_whole(tmp_path, monkeypatch):
     def broken_replace(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr("triage.files.os.replace", broken_replace)
+    monkeypatch.setattr("triage.io.files.os.replace", broken_replace)
     with pytest.raises(OSError):
         AnswersStore(target).save(kb(), Progress(answers={"age": 41}))
     assert target.read_text() == '{"age": 40}\n'

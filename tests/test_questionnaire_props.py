@@ -17,13 +17,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from triage.answers import asked_questions, validate
-from triage.answers_store import AnswersStore
 from triage.assessment import assess
-from triage.cli import main
-from triage.conditions import condition_holds
+from triage.cli.answers_store import AnswersStore
+from triage.cli.main import main
+from triage.cli.questionnaire import run
 from triage.flow import Flow, Progress
-from triage.knowledge import Question
-from triage.questionnaire import run
+from triage.kb.conditions import condition_holds
+from triage.kb.records import Question
 
 SAFE = {"can_bear_weight": True, "can_bend_90": True}  # the reassuring answer where it is "yes"
 SKIP = object()

@@ -6,7 +6,7 @@ from ask_helpers import lines_for, load_case
 from click.testing import CliRunner
 from helpers import CASES
 
-from triage.cli import main
+from triage.cli.main import main
 
 
 def ask(tmp_path, stem: str, *extra: str):

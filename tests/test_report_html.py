@@ -14,10 +14,10 @@ import pytest
 from click.testing import CliRunner
 
 import triage
-from triage import report as report_module
-from triage.cli import main
-from triage.paths import reports_dir
-from triage.report import ReportError, render_report, report_time, write_outputs
+from triage.cli.main import main
+from triage.kb.paths import reports_dir
+from triage.report import report as report_module
+from triage.report.report import ReportError, render_report, report_time, write_outputs
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*.json"))
 NOW = datetime(2026, 1, 31, 9, 0)

@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 import triage
-from triage.cli import main
-from triage.report import render_report
+from triage.cli.main import main
+from triage.report.report import render_report
 
 CASES_DIR = Path(__file__).parent / "cases"
 NOW = datetime(2026, 1, 31, 9, 0)

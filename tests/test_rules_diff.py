@@ -13,7 +13,7 @@ from helpers import CASES, CASES_DIR, load_case, run_cli
 from safety.safety_support import Mutant
 
 from triage import assess, load_knowledge_base
-from triage.paths import rules_dir
+from triage.kb.paths import rules_dir
 
 
 def moved_cases(old_root, new_root) -> set[str]:
@@ -152,7 +152,7 @@ def test_governance_warnings_and_new_changelog_entries(tmp_path):
     text = re.sub(r'^version = ".*"$', 'version = "9.0.0"', meta.read_text(encoding="utf-8"), count=1, flags=re.M)
     entry = '\n[[changelog]]\nversion = "9.0.0"\nwhat = "Locked knee: see a doctor soon."\nwhy = "A test."\n'
     meta.write_text(text + entry + 'policy = "docs/policy.md"\nchanged = ["RF-LOCKED"]\n', encoding="utf-8")
-    from triage.check import check_knowledge_base
+    from triage.governance.check import check_knowledge_base
 
     assert check_knowledge_base(load_knowledge_base(careful.root)) == []
     out = run_cli("rules", "diff", str(rules_dir()), str(careful.root)).stdout

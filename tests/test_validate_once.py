@@ -18,7 +18,7 @@ from random_answers import random_answer_sets
 from triage import answers as answers_module
 from triage.answers import AnswersError, validate
 from triage.fhir import build_response
-from triage.knowledge import load_knowledge_base
+from triage.kb.load import load_knowledge_base
 
 KB = load_knowledge_base()
 

@@ -11,7 +11,7 @@ from helpers import CASES, base_answers, load_case, run_cli
 
 from triage.answers import AnswersError
 from triage.assessment import assess
-from triage.knowledge import load_knowledge_base
+from triage.kb.load import load_knowledge_base
 from triage.schema import answers_schema
 
 flask = pytest.importorskip("flask")
@@ -239,7 +239,7 @@ def test_under_18_keeps_nothing(client):
 
 
 def test_pdf_download_when_the_pdf_extra_is_installed(client):
-    from triage.report import pdf_available
+    from triage.report.report import pdf_available
 
     if not pdf_available():
         pytest.skip("the pdf extra (WeasyPrint) is not installed")

@@ -26,7 +26,7 @@ from web_helpers import (
 )
 
 from triage.assessment import assess
-from triage.knowledge import load_knowledge_base
+from triage.kb.load import load_knowledge_base
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 

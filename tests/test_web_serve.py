@@ -69,7 +69,8 @@ def test_port_in_use_is_a_clear_error():
 
 
 def test_without_the_web_extra_serve_says_how_to_install_it():
-    code = "import sys; sys.modules['gunicorn'] = None; from triage.cli import main; main(['serve', '--port', '%d'])"
+    code = "import sys; sys.modules['gunicorn'] = None; "
+    code += "from triage.cli.main import main; main(['serve', '--port', '%d'])"
     result = subprocess.run(
         [sys.executable, "-c", code % free_port()], capture_output=True, text=True, timeout=60, cwd=ROOT
     )
@@ -78,7 +79,8 @@ def test_without_the_web_extra_serve_says_how_to_install_it():
 
 
 def test_the_cli_does_not_load_the_web_stack():
-    code = "import sys, triage.cli; print(sorted(m for m in ('flask', 'gunicorn', 'werkzeug') if m in sys.modules))"
+    code = "import sys, triage.cli.main"
+    code += "\nprint(sorted(m for m in ('flask', 'gunicorn', 'werkzeug') if m in sys.modules))"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT, env={**os.environ}
     )
@@ -89,7 +91,7 @@ def test_serve_uses_the_chosen_knowledge_base(tmp_path):
     """`triage --kb DIR serve` (TRIAGE_KB): the library's loader decides, the web follows."""
     import shutil
 
-    from triage.knowledge import load_knowledge_base
+    from triage.kb.load import load_knowledge_base
 
     copy = tmp_path / "kb"
     shutil.copytree(ROOT / "rules", copy)

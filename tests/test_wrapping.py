@@ -9,8 +9,9 @@ import textwrap
 
 import pytest
 
-from triage import summary, terminal_text, wrapping
-from triage.knowledge import load_knowledge_base
+from triage import summary, wrapping
+from triage.cli import terminal_text
+from triage.kb.load import load_knowledge_base
 
 KB = load_knowledge_base()
 WIDTHS = (5, 20, 33, 40, 57, 80, 120)

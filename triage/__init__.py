@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .answers import AnswersError
     from .assessment import Assessment, assess
-    from .knowledge import KnowledgeBase, KnowledgeBaseError, load_knowledge_base
+    from .kb.load import load_knowledge_base
+    from .kb.records import KnowledgeBase, KnowledgeBaseError
 
 __all__ = ["AnswersError", "Assessment", "KnowledgeBase", "KnowledgeBaseError", "assess", "load_knowledge_base"]
 
@@ -16,9 +17,9 @@ _HOME = {
     "AnswersError": "answers",
     "Assessment": "assessment",
     "assess": "assessment",
-    "KnowledgeBase": "knowledge",
-    "KnowledgeBaseError": "knowledge",
-    "load_knowledge_base": "knowledge",
+    "KnowledgeBase": "kb.records",
+    "KnowledgeBaseError": "kb.records",
+    "load_knowledge_base": "kb.load",
 }
 
 

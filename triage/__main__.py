@@ -1,5 +1,5 @@
 """python -m triage"""
 
-from .cli_start import run
+from .cli.start import run
 
 run()

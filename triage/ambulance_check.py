@@ -2,7 +2,7 @@
 show the answers that caused it and ask once whether they are right.
 
 Front-end free: these functions take an assessment and return data or plain text; the
-terminal (triage/questionnaire.py) and the web ask the question. The check can only send the
+terminal (triage/cli/questionnaire.py) and the web ask the question. The check can only send the
 person back to a question: the result changes only if the answer does.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 
 from .assessment import Assessment
 from .early_stop import EMERGENCY
-from .knowledge import Question
+from .kb.records import Question
 
 
 def emergency_causes(assessment: Assessment) -> list[tuple[Question, Any]]:

@@ -14,8 +14,8 @@ import reprlib
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from .conditions import condition_holds, describe_condition
-from .knowledge import KnowledgeBase, Question
+from .kb.conditions import condition_holds, describe_condition
+from .kb.records import KnowledgeBase, Question
 
 MAX_PROBLEMS = 50  # listed; a hostile file can have 100,000 (the rest are counted)
 MAX_SHOWN = 60  # characters of a value or key echoed in a message

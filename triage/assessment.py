@@ -27,10 +27,11 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from .answers import AnswersError, ValidAnswers, validate
-from .conditions import condition_holds
 from .early_stop import EarlyStop, check_record, split_record
-from .engine import EngineRun, TriageEngineBase, compile_engine_class
-from .knowledge import Advice, Citation, Disposition, KnowledgeBase, Rule, load_knowledge_base
+from .engine.engine import EngineRun, TriageEngineBase, compile_engine_class
+from .kb.conditions import condition_holds
+from .kb.load import load_knowledge_base
+from .kb.records import Advice, Citation, Disposition, KnowledgeBase, Rule
 
 _CLASSES: dict[tuple[str, str], type[TriageEngineBase]] = {}
 _LOCAL = threading.local()

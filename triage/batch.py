@@ -1,7 +1,7 @@
 """Many answer sets at once: rows in (JSON Lines or CSV), one JSON record out per row.
 
 No I/O here: the rows come from any iterable of text lines and the records are returned as
-JSON text; `triage batch` (triage/cli_batch.py) reads, writes and spreads the work over
+JSON text; `triage batch` (triage/cli/batch.py) reads, writes and spreads the work over
 processes. Each row is checked by the same validation as `triage assess`; a bad row becomes
 an error record with its line number and every problem, and the next row goes on.
 """
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .answers import AnswersError, parse_json, unwrap_case
-from .knowledge import KnowledgeBase, Question
+from .kb.records import KnowledgeBase, Question
 
 FORMATS = ("jsonl", "csv")
 TRUE_WORDS = frozenset({"true", "yes", "y", "1"})

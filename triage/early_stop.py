@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from .answers import missing_required
-from .knowledge import KnowledgeBase, Question
+from .kb.records import KnowledgeBase, Question
 
 RECORD_KEY = "stopped_early"
 URGENT = 3  # urgent-care-today: stop, after the questions that could still make it an emergency

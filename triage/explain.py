@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .assessment import Assessment
-from .engine import FactRecord
-from .knowledge import Citation, KnowledgeBase
+from .engine.engine import FactRecord
+from .kb.records import Citation, KnowledgeBase
 
 
 @dataclass(frozen=True)

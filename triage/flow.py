@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .assessment import Assessment, assess
-from .conditions import condition_holds
 from .early_stop import (
     EMERGENCY,
     RECORD_KEY,
@@ -41,9 +40,10 @@ from .early_stop import (
     emergency_questions,
     make_record,
 )
-from .knowledge import KnowledgeBase, Question
+from .kb.conditions import condition_holds
+from .kb.records import KnowledgeBase, Question
 
-__all__ = ["EMERGENCY", "URGENT", "Flow", "Progress", "emergency_questions", "forget_stale"]
+__all__ = ["EMERGENCY", "URGENT", "Flow", "Outcome", "Progress", "emergency_questions", "forget_stale"]
 
 
 @dataclass
@@ -56,6 +56,14 @@ class Progress:
     status: str = "in-progress"  # in-progress | stopped-early | complete
     early_stop: dict[str, Any] | None = None  # saved in the answers file when it stopped early
     report: dict[str, Any] | None = None  # triage ask's report targets, kept for --resume
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a questionnaire run ended, for the screen that shows it (any front end)."""
+
+    status: str  # complete | stopped-early | too-young
+    assessment: Assessment | None
 
 
 def forget_stale(kb: KnowledgeBase, progress: Progress) -> None:

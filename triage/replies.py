@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .answers import check_value
-from .knowledge import Question
+from .kb.records import Question
 
 BACK = "<"
 HELP = "?"

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .conditions import Atom, Condition
 from .early_stop import RECORD_KEY
-from .knowledge import KnowledgeBase, Question
+from .kb.conditions import Atom, Condition
+from .kb.records import KnowledgeBase, Question
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _NUMERIC = {"at_least": "minimum", "at_most": "maximum", "above": "exclusiveMinimum", "below": "exclusiveMaximum"}

@@ -1,5 +1,5 @@
 """Text wrapped for a terminal, never mid-word: the one wrapper the plain-text result
-(triage/summary.py) and `triage ask`'s screens (triage/terminal_text.py) share. No imports
+(triage/summary.py) and `triage ask`'s screens (triage/cli/terminal_text.py) share. No imports
 from triage, so the questionnaire can use it without loading the engine."""
 
 from __future__ import annotations

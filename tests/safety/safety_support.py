@@ -28,10 +28,10 @@ from hypothesis import strategies as st
 from triage import assess, load_knowledge_base
 from triage.answers import AnswersError, validate
 from triage.assessment import Assessment, build_assessment, engine_for
-from triage.conditions import condition_holds
-from triage.engine import compile_engine_class
-from triage.knowledge import KnowledgeBase, Question
-from triage.paths import rules_dir
+from triage.engine.engine import compile_engine_class
+from triage.kb.conditions import condition_holds
+from triage.kb.paths import rules_dir
+from triage.kb.records import KnowledgeBase, Question
 
 Answers = dict[str, Any]
 _MISSING = object()
@@ -612,7 +612,7 @@ def person_texts(result: Assessment) -> dict[str, str]:
     import click
 
     from triage.explain import explain, render_text
-    from triage.report import render_report
+    from triage.report.report import render_report
     from triage.summary import render_summary
 
     page = render_report(result, now=datetime(2025, 1, 2, tzinfo=UTC))

@@ -1,5 +1,5 @@
 """Properties 1 (a report that renders), 9 (safety net and disclaimer on every report) and
-10 (free text cannot inject markup), against triage.report.render_report(assessment, *, now).
+10 (free text cannot inject markup), against triage.report.report.render_report(assessment, *, now).
 
 Skipped until the HTML report is merged.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-report = pytest.importorskip("triage.report")
+report = pytest.importorskip("triage.report.report")
 
 from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402

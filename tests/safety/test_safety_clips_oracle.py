@@ -18,9 +18,9 @@ from random_answers import random_answer_sets
 from safety_support import Mutant, canonical, enumerate_red_flag_cases
 
 from triage import assess, load_knowledge_base
-from triage.knowledge import KnowledgeBase
+from triage.kb.records import KnowledgeBase
 
-clips_module = pytest.importorskip("triage.clips", reason="clipspy: pip install -e '.[bench]'")
+clips_module = pytest.importorskip("triage.engine.clips", reason="clipspy: pip install -e '.[bench]'")
 pytest.importorskip("clips", reason="clipspy: pip install -e '.[bench]'")
 
 KB = load_knowledge_base()

@@ -36,8 +36,8 @@ from safety_support import (
 )
 
 from triage import assess, load_knowledge_base
-from triage.engine import TriageEngineBase
-from triage.knowledge import KnowledgeBase
+from triage.engine.engine import TriageEngineBase
+from triage.kb.records import KnowledgeBase
 
 REAL = load_knowledge_base()
 Check = Callable[[KnowledgeBase, Mapping[str, Any]], list[str]]

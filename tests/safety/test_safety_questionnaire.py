@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from safety_support import Mutant
 
 from triage import load_knowledge_base
-from triage.cli import main
+from triage.cli.main import main
 from triage.flow import Flow, Progress, emergency_questions
-from triage.knowledge import KnowledgeBase
+from triage.kb.records import KnowledgeBase
 
 KB = load_knowledge_base()
 # age 40, no injury, can take four steps, foot fine, calf "not sure"

@@ -9,7 +9,7 @@ import pytest
 from safety_support import Mutant
 
 from triage import load_knowledge_base
-from triage.check import check_knowledge_base
+from triage.governance.check import check_knowledge_base
 
 
 def test_check_never_passes_an_unknown_question(tmp_path: Path) -> None:

@@ -3,7 +3,7 @@
 The request is a QuestionnaireResponse whose questionnaire is a contained Questionnaire
 holding the questions shown so far (the sdc-questionnaireresponse-adapt shape). The reply
 is the same response with the next question appended to the contained Questionnaire, or,
-when the questionnaire is over or stops early (triage/questionnaire.py's Flow decides, as
+when the questionnaire is over or stops early (triage/cli/questionnaire.py's Flow decides, as
 for `triage ask`), status "completed", an outcome display item and the outcome resources
 (RiskAssessment, CarePlan, ServiceRequest) contained.
 """
@@ -16,7 +16,7 @@ from typing import Any
 from ..answers import AnswersError, asked_questions, shown, validate
 from ..assessment import Assessment
 from ..flow import Flow, Progress
-from ..knowledge import KnowledgeBase
+from ..kb.records import KnowledgeBase
 from .outcome import CONTAINED_IDS, outcome_resources
 from .questionnaire import question_item
 from .response import read_response

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..knowledge import KnowledgeBase
+from ..kb.records import KnowledgeBase
 from .questionnaire import ExportError, build_questionnaire
 from .settings import check_fhir_settings
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..answers import ValidAnswers
 from ..assessment import Assessment
-from ..knowledge import Advice
+from ..kb.records import Advice
 from .response import response_for
 from .settings import FhirSettings, settings
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..conditions import Atom, Condition
-from ..knowledge import KnowledgeBase, Question
+from ..kb.conditions import Atom, Condition
+from ..kb.records import KnowledgeBase, Question
 from .settings import FHIR_TYPES, FhirSettings, answer_system, code_to_value, is_coded, item_type, options, settings
 
 ADAPTIVE_EXTENSION = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-questionnaireAdaptive"

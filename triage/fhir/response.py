@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..answers import AnswersError, ValidAnswers, missing_required, validate
-from ..knowledge import KnowledgeBase, Question
+from ..kb.records import KnowledgeBase, Question
 from .settings import VALUE_KEYS, FhirSettings, answer_system, code_to_value, coding, item_type, options, settings
 
 READABLE_STATUSES = ("completed", "amended", "in-progress")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..knowledge import KnowledgeBase, Question
+from ..kb.records import KnowledgeBase, Question
 
 DEFAULT_CANONICAL = "https://knee-triage.example/fhir"
 DEFAULT_QUESTIONNAIRE = "knee-triage"

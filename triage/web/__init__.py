@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import Blueprint, Flask
 
-from ..knowledge import load_knowledge_base
+from ..kb.load import load_knowledge_base
 from .headers import privacy_headers
 
 MAX_BODY = 64 * 1024  # bytes; a full answers file with the longest notes is about 6 KB

@@ -11,7 +11,8 @@ from ..ambulance_check import emergency_causes
 from ..answers import AnswersError, bounded, parse_json, unwrap_case, validate
 from ..assessment import assess
 from ..flow import EMERGENCY, Flow, Progress, forget_stale
-from ..knowledge import KnowledgeBase, Question, load_knowledge_base
+from ..kb.load import load_knowledge_base
+from ..kb.records import KnowledgeBase, Question
 from .journey import finish
 from .state import WebState
 

@@ -14,7 +14,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from ..answers import AnswersError
 from ..fhir import build_questionnaire, next_question, settings
-from ..knowledge import load_knowledge_base
+from ..kb.load import load_knowledge_base
 from .api import _body
 
 fhir_api = Blueprint("fhir", __name__)

@@ -13,9 +13,9 @@ from typing import Any
 
 from ..ambulance_check import emergency_causes, question_to_revisit
 from ..assessment import Assessment
-from ..conditions import condition_holds
 from ..flow import EMERGENCY, URGENT, Flow
-from ..knowledge import KnowledgeBase, Question
+from ..kb.conditions import condition_holds
+from ..kb.records import KnowledgeBase, Question
 from .state import WebState, confirmation_key, read_reply, tidy
 
 UNSET = object()  # no value to show pre-selected

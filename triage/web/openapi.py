@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from ..knowledge import KnowledgeBase
+from ..kb.records import KnowledgeBase
 from ..schema import answers_schema
 from .openapi_fhir import FHIR_SCHEMAS, fhir_paths
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..fhir.settings import settings
-from ..knowledge import KnowledgeBase
+from ..kb.records import KnowledgeBase
 
 _STR = {"type": "string"}
 

@@ -17,7 +17,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 
 from ..ambulance_check import check_text
 from ..early_stop import RECORD_KEY
-from ..knowledge import load_knowledge_base
+from ..kb.load import load_knowledge_base
 from ..replies import number_words
 from .headers import CSP
 from .journey import UNSET, Step, advance, urgent_notice
@@ -137,7 +137,7 @@ _STYLE = re.compile(r"<style>(.*?)</style>", re.S)
 def result_page(step: Step) -> Response:
     """The printable report, as the triage report command writes it, plus a bar of actions
     (print, PDF, answers, start again) that is hidden when printing."""
-    from ..report import pdf_available, render_report, report_time
+    from ..report.report import pdf_available, render_report, report_time
 
     kb = load_knowledge_base()
     html = render_report(step.assessment, now=report_time())
@@ -180,7 +180,7 @@ def download_answers() -> Response:
 
 @pages.post("/report.pdf")
 def download_pdf() -> Response:
-    from ..report import pdf_available, render_pdf, render_report, report_time
+    from ..report.report import pdf_available, render_pdf, render_report, report_time
 
     if not pdf_available():
         abort(404)

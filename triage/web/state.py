@@ -15,7 +15,7 @@ from typing import Any
 
 from ..answers import AnswersError, validate
 from ..flow import Progress, forget_stale
-from ..knowledge import KnowledgeBase, Question
+from ..kb.records import KnowledgeBase, Question
 from ..replies import number_words
 
 MAX_STATE = 32_000  # characters; a full questionnaire with 2,000 characters of notes is ~4,000

@@ -1,0 +1,87 @@
+"""`triage fhir`: the questionnaire and answers as FHIR R4 resources (docs/fhir.md)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from ..kb.load import load_knowledge_base
+from .common import fail, read_answers
+
+
+@click.group("fhir")
+def fhir_group() -> None:
+    """FHIR R4: the Questionnaire and QuestionnaireResponses.
+
+    To assess a QuestionnaireResponse: `triage assess --from-fhir QR.json` (also report and
+    explain); for the outcome as a FHIR Bundle: `triage assess --format fhir`.
+    """
+
+
+def output_option(command: Any) -> Any:
+    command = click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")(command)
+    return click.option(
+        "-o", "--output", metavar="OUTPUT.json", help="Write to this file (owner-only) instead of printing."
+    )(command)
+
+
+def emit(resource: dict[str, Any], output: str | None, force: bool) -> None:
+    text = json.dumps(resource, indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from ..io.files import write_atomic
+
+    try:
+        write_atomic(output, text.encode("utf-8"), overwrite=force, private=True)
+    except FileExistsError:
+        fail([f"{output}: already exists (use --force to overwrite)"], "nothing written:")
+    except OSError as error:
+        fail([f"{output}: {error.strerror or error}"], "nothing written:")
+    click.echo(f"wrote {output}", err=True)
+
+
+@fhir_group.command("questionnaire")
+@click.option(
+    "--adaptive-url",
+    metavar="URL",
+    help="Mark it adaptive (SDC questionnaireAdaptive): the base URL of a server offering $next-question.",
+)
+@output_option
+def questionnaire_command(adaptive_url: str | None, output: str | None, force: bool) -> None:
+    """Print the FHIR R4 Questionnaire.
+
+    Every question with its answer options, limits, help and enableWhen (docs/fhir.md).
+    """
+    from ..fhir import ExportError, build_questionnaire
+
+    try:
+        resource = build_questionnaire(load_knowledge_base(), adaptive_url=adaptive_url)
+    except ExportError as error:
+        fail(error.problems, "the questionnaire cannot be written as FHIR:")
+    emit(resource, output, force)
+
+
+@fhir_group.command("response")
+@click.argument("answers_file", metavar="FILE|-")
+@output_option
+def response_command(answers_file: str, output: str | None, force: bool) -> None:
+    """Print the QuestionnaireResponse for an answers file.
+
+    Status "completed" when every required question is answered, "in-progress" when some
+    are still to come; invalid answers exit 2 and write nothing.
+    """
+    from ..answers import AnswersError, validate
+    from ..fhir.response import response_for
+
+    raw = read_answers(answers_file)
+    kb = load_knowledge_base()
+    try:
+        valid = validate(raw, kb, partial=True)  # once: the response and the warnings both come from it
+    except AnswersError as error:
+        fail(error.problems, f"invalid answers in {answers_file}:")
+    for warning in valid.warnings:  # e.g. an answer to a question not asked
+        click.echo(f"triage: warning: {warning}", err=True)
+    emit(response_for(kb, valid), output, force)

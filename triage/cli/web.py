@@ -1,0 +1,50 @@
+"""`triage serve` (the web questionnaire and JSON API) and `triage schema` (answers JSON Schema)."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import click
+
+WEB_HINT = (
+    "the web server is an optional extra: pip install 'triage[web]' (from a source checkout: pip install '.[web]')"
+)
+
+
+@click.command("schema", short_help="Print the JSON Schema of an answers file.")
+def schema_command() -> None:
+    """Print the JSON Schema of an answers file, generated from the questions."""
+    from ..kb.load import load_knowledge_base
+    from ..schema import answers_schema
+
+    click.echo(json.dumps(answers_schema(load_knowledge_base()), indent=2, ensure_ascii=False))
+
+
+@click.command("serve", short_help="Serve the questionnaire and the JSON API (needs the web extra).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="The port.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Worker processes (each serves one request at a time). Default: the number of cores.",
+)
+@click.option("--access-log", is_flag=True, help="Log each request line (paths only: answers are never in a URL).")
+def serve_command(host: str, port: int, workers: int | None, access_log: bool) -> None:
+    """Serve the questionnaire (web pages) and the JSON API with gunicorn.
+
+    No configuration, database or network needed; nothing is stored. Stop with Ctrl-C.
+    """
+    from .common import fail
+
+    try:
+        from ..web.serve import port_problem, serve
+    except ImportError:
+        fail([WEB_HINT], "cannot start the web server:")
+    problem = port_problem(host, port)
+    if problem:
+        fail([problem], "cannot start the web server:")
+    count = workers or os.cpu_count() or 1
+    click.echo(f"triage: serving on http://{host}:{port}/ with {count} worker(s); Ctrl-C stops", err=True)
+    serve(host, port, count, access_log=access_log)
