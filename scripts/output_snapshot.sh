@@ -35,8 +35,9 @@ for file in */*.json; do
     triage explain "$file" >"$base.explain.txt" 2>&1 || echo "exit $?" >>"$base.explain.txt"
     triage explain --all "$file" >"$base.explain-all.txt" 2>&1 || echo "exit $?" >>"$base.explain-all.txt"
     triage fhir response "$file" >"$base.response.json" 2>&1 || echo "exit $?" >>"$base.response.json"
-    triage report "$file" --now 2026-01-31T09:00 -o "$base.report.html" >"$base.report.log" 2>&1 ||
+    triage report "$file" --now 2026-01-31T09:00 -o report.html >"$base.report.log" 2>&1 ||
         echo "exit $?" >>"$base.report.log"
+    if [ -f report.html ]; then mv report.html "$base.report.html"; fi
 done
 triage fhir questionnaire >"$out/questionnaire.json"
 triage schema >"$out/schema.json"

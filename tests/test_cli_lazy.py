@@ -73,7 +73,7 @@ def test_assess_imports_neither_the_questionnaire_nor_the_report(tmp_path) -> No
 
 
 def test_the_command_collects_garbage_less_often_but_still_collects() -> None:
-    """The console script and `python -m triage` start in cli_start.run, which raises the
+    """The console script and `python -m triage` start in triage.cli.start.run, which raises the
     collector's first threshold before anything is imported (collection stays on) and, as the
     command ends, freezes what it made so that the exit's last collection skips it."""
     from importlib.metadata import entry_points

@@ -52,7 +52,7 @@ def engine_for(kb: KnowledgeBase) -> TriageEngineBase:
     return engines[key]
 
 
-class Assessment(NamedTuple):  # immutable; a NamedTuple for a quick start (see knowledge.py)
+class Assessment(NamedTuple):  # immutable; a NamedTuple for a quick start (see kb/records.py)
     kb: KnowledgeBase
     disposition: Disposition
     fired: tuple[Rule, ...]  # each fired rule once, in knowledge-base order

@@ -27,7 +27,7 @@ URGENT = 3  # urgent-care-today: stop, after the questions that could still make
 EMERGENCY = 4  # emergency: stop at once
 
 
-class EarlyStop(NamedTuple):  # a NamedTuple for a quick start (see knowledge.py)
+class EarlyStop(NamedTuple):  # a NamedTuple for a quick start (see kb/records.py)
     """What an early stop left out, for the screen, the report and the JSON."""
 
     disposition: str

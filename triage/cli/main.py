@@ -58,7 +58,7 @@ def print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
 
 
 def _use_kb(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
-    """--kb DIR: set TRIAGE_KB, the one setting the library's loader reads (paths.py), then load it."""
+    """--kb DIR: set TRIAGE_KB, the one setting the library's loader reads (triage/kb/paths.py), then load it."""
     if value is None:
         return
     from pathlib import Path

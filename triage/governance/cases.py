@@ -4,7 +4,7 @@ A case file is one JSON object: ``{"id", "description", "answers": {...}, "expec
 "urgency", "reason"}`` (docs/cases.md). A case passes when the assessment gives the
 expected disposition. A miss is under-triage when the urgency is lower than expected,
 over-triage when higher, and "wrong tier" when the urgency is the same (the four self-care
-tiers share urgency 0). No I/O here: the CLI (cli_cases.py) reads and writes the files.
+tiers share urgency 0). No I/O here: the CLI (triage/cli/cases.py) reads and writes the files.
 """
 
 from __future__ import annotations

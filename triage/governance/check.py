@@ -1,6 +1,6 @@
 """`triage rules check`: the knowledge base's references, citations and reachability.
 
-Loading (knowledge.py) checks shape; this checks meaning. Every problem is listed.
+Loading (triage/kb/) checks shape; this checks meaning. Every problem is listed.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from .metadata import check_governance, retired_ids
 
 
 def check_knowledge_base(kb: KnowledgeBase, *, release: bool = False) -> list[str]:
-    """Every problem, one line each. ``release``: drafts are problems too (governance.py)."""
+    """Every problem, one line each. ``release``: drafts are problems too (metadata.py)."""
     problems: list[str] = check_governance(kb, release=release)
     problems += _check_questions(kb)
     for rule in kb.rules:
@@ -76,7 +76,7 @@ def _atoms(condition: Condition) -> Iterator[Atom]:
 
 
 def _check_rule(kb: KnowledgeBase, rule: Rule) -> Iterator[str]:
-    # What retired rules conclude, or retired advice, is reported once, by governance.py.
+    # What retired rules conclude, or retired advice, is reported once, by metadata.py.
     retired = {x for r in kb.retired_rules for x in (r.finding, r.compute) if x} | retired_ids(kb)
     concluded = {r.finding for r in kb.rules if r.finding} | retired
     computed = {r.compute for r in kb.rules if r.compute} | retired

@@ -144,5 +144,5 @@ def _check_retired_dependencies(kb: KnowledgeBase) -> Iterator[str]:
 
 
 def retired_ids(kb: KnowledgeBase) -> set[str]:
-    """Every retired rule and advice id (for check.py, which reports these through governance)."""
+    """Every retired rule and advice id (for check.py, which reports these through metadata)."""
     return {r.id for r in kb.retired_rules} | set(kb.retired_advice)

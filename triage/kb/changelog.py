@@ -16,7 +16,7 @@ STATUSES = ("draft", "active", "retired")
 _VERSION = re.compile(r"^\d+(\.\d+){0,3}$")
 
 
-class ChangeEntry(NamedTuple):  # a NamedTuple for a quick start, as in knowledge.py
+class ChangeEntry(NamedTuple):  # a NamedTuple for a quick start, as in records.py
     version: str
     date: str | None
     what: str

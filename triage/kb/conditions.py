@@ -24,7 +24,7 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-class Atom(NamedTuple):  # a NamedTuple for a quick start, as the records in knowledge.py
+class Atom(NamedTuple):  # a NamedTuple for a quick start, as the records in records.py
     """One test. kind: answer | finding | derived | red_flag_unsure."""
 
     kind: str

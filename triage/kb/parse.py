@@ -1,9 +1,9 @@
-"""Parse a knowledge-base folder (rules/*.toml) into the records of knowledge.py.
+"""Parse a knowledge-base folder (rules/*.toml) into the records of records.py.
 
 Only shape is checked here (types, ids, known keys), and every problem is collected before
 one KnowledgeBaseError lists them all; `triage rules check` checks meaning. Imported only
 when a knowledge base is parsed: a start that finds the parsed knowledge base in its cache
-(kb_cache.py) never needs TOML.
+(cache.py) never needs TOML.
 """
 
 from __future__ import annotations

@@ -11,8 +11,8 @@ Library API (also used by ``triage ask -o``)::
     write_outputs(assessment, html_path, pdf_path=None, *, force=False, now=None) -> list[Path]
     report_time(value=None) -> datetime   # --now, else SOURCE_DATE_EPOCH, else the clock
 
-The parts: report_view.py (the view model), report_clock.py (the time), report_pdf.py
-(WeasyPrint), report_error.py, and templates.py (the Jinja environment, shared with the
+The parts: view.py (the view model), clock.py (the time), pdf.py
+(WeasyPrint), error.py, and templates.py (the Jinja environment, shared with the
 rules diff). What stays here: rendering, and checking and writing the target files.
 """
 
