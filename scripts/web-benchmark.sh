@@ -18,6 +18,7 @@ fi
 WORK="$(mktemp -d)"
 PORT="$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 BASE="http://127.0.0.1:$PORT"
+export TRIAGE_STATE_KEY="$(.venv/bin/python -c 'import os; print(os.urandom(32).hex())')"  # to seal a state below
 .venv/bin/triage serve --port "$PORT" --workers "$WORKERS" >"$WORK/server.log" 2>&1 &
 SERVER=$!
 trap 'kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null; rm -rf "$WORK"' EXIT
@@ -29,13 +30,19 @@ import json, sys, urllib.parse
 work = sys.argv[1]
 answers = json.load(open("examples/osteoarthritis.json", encoding="utf-8"))
 answers = answers.get("answers", answers)
-def lua(path, body, kind):
+def lua(path, body, kind, cookie=""):
     with open(f"{work}/{path}", "w", encoding="utf-8") as f:
         f.write('wrk.method = "POST"\nwrk.headers["Content-Type"] = "%s"\nwrk.body = %s\n' % (kind, json.dumps(body)))
+        if cookie:
+            f.write('wrk.headers["Cookie"] = %s\n' % json.dumps(cookie))
 lua("assess.lua", json.dumps(answers), "application/json")
+# The pages' state is a sealed cookie (triage/web/sealed.py); the key is the server's.
+import os
+from triage.web.sealed import COOKIE, seal
 state = json.dumps({"answers": {"age": 60, "injury": False}, "history": ["age", "injury"]})
-form = urllib.parse.urlencode({"state": state, "action": "answer", "question": "can_bear_weight", "value": "yes"})
-lua("page.lua", form, "application/x-www-form-urlencoded")
+cookie = f"{COOKIE}={seal(bytes.fromhex(os.environ['TRIAGE_STATE_KEY']), state)}"
+form = urllib.parse.urlencode({"action": "answer", "question": "can_bear_weight", "value": "yes"})
+lua("page.lua", form, "application/x-www-form-urlencoded", cookie)
 PY
 curl -fsS -X POST -H 'Content-Type: application/json' --data @examples/osteoarthritis.json "$BASE/api/v1/assess" >/dev/null
 
@@ -50,4 +57,4 @@ echo "$ASSESS" >"$WORK/assess.txt"; echo "$PAGE" >"$WORK/page.txt"
 pick() { awk -v k="$2" '$1 == k {print $2}' "$WORK/$1.txt"; }
 echo "machine: $(nproc) cores, $(uname -m), $(.venv/bin/python -V); triage serve --workers $WORKERS; wrk -c$CONNECTIONS -d${DURATION}s"
 echo "/api/v1/assess: $(awk '/Requests\/sec/ {print $2}' "$WORK/assess.txt") requests/s, p50 $(pick assess 50%), p99 $(pick assess 99%), errors: $(grep -c 'Non-2xx\|Socket errors' "$WORK/assess.txt" || true)"
-echo "question page (POST /questions): $(awk '/Requests\/sec/ {print $2}' "$WORK/page.txt") requests/s, p50 $(pick page 50%), p99 $(pick page 99%)"
+echo "a step (POST /questions, answered with a 303 and a new sealed cookie): $(awk '/Requests\/sec/ {print $2}' "$WORK/page.txt") requests/s, p50 $(pick page 50%), p99 $(pick page 99%)"

@@ -70,7 +70,7 @@ def test_bodies_are_capped(client):
     reply = client.post("/api/v1/assess", data=b" " * (65 * 1024), content_type="application/json")
     assert reply.status_code == 413
     assert reply.get_json()["problems"]
-    page = client.post("/questions", data={"state": "x" * (65 * 1024)})
+    page = client.post("/questions", data={"value": "x" * (65 * 1024)})
     assert page.status_code == 413
 
 
@@ -195,47 +195,63 @@ def test_every_page_and_api_reply_sends_the_privacy_headers(client):
 
 
 def test_answers_never_travel_in_a_url():
-    """Every form posts; nothing links to a URL with a query string."""
+    """Every form posts; the only query string is `from=check`; GET pages take a question id at most."""
     for template in (WEB / "templates").glob("*.html"):
         text = template.read_text(encoding="utf-8")
         for form in re.findall(r"<form\b[^>]*>", text):
             assert 'method="post"' in form, f"{template.name}: {form}"
-        assert not re.search(r'href="[^"]*\?', text), template.name
-    assert not re.search(r"@pages\.get\(\"/(questions|answers|report)", (WEB / "pages.py").read_text())
+        assert set(re.findall(r'href="[^"]*(\?[^"]*)"', text)) <= {"?from=check"}, template.name
+    routes = re.findall(r"@pages\.get\(\"([^\"]+)\"", (WEB / "pages.py").read_text())
+    assert all(re.fullmatch(r"/[a-z0-9./-]*(<qid>)?", route) for route in routes), routes
 
 
-def finished_state(answers: dict) -> str:
-    """The hidden state at the end of a questionnaire: every optional question left out was skipped."""
+def finished_state(answers: dict) -> dict:
+    """The state at the end of a questionnaire: every optional question left out was skipped."""
     skipped = [q.id for q in load_knowledge_base().questions if not q.required and q.id not in answers]
-    return json.dumps({"answers": answers, "history": list(answers), "skipped": skipped})
+    return {"answers": answers, "history": list(answers), "skipped": skipped}
+
+
+def put_state(client, state: dict | str) -> None:
+    """Give the test browser a state cookie sealed with the app's key, as a step would."""
+    from triage.web.sealed import COOKIE, seal
+
+    text = state if isinstance(state, str) else json.dumps(state)
+    client.set_cookie(COOKIE, seal(client.application.config["STATE_KEY"], text))
 
 
 def test_result_page_allows_only_its_own_inline_style(client):
     """The report's one inline <style> is allowed by its hash; nothing else inline is."""
     answers = base_answers()
-    state = finished_state(answers)
-    page = client.post("/questions", data={"action": "result", "state": state})
+    put_state(client, finished_state(answers))
+    moved = client.post("/questions", data={"action": "result"})
+    assert moved.status_code == 303 and moved.headers["Location"] == "/result"
+    page = client.get("/result")
     html = page.get_data(as_text=True)
     assert 'id="result-title"' in html
     csp = page.headers["Content-Security-Policy"]
     assert re.search(r"style-src 'self' 'sha256-[A-Za-z0-9+/=]+'", csp)
     assert "<script>" not in html and " onclick=" not in html and " style=" not in html
-    download = client.post("/answers.json", data={"state": state})
+    download = client.get("/answers.json")
     assert json.loads(download.get_data(as_text=True)) == assess(answers).answers
     assert "attachment" in download.headers["Content-Disposition"]
 
 
-def test_tampered_state_is_refused_cleanly(client):
+def test_a_bad_state_from_the_server_is_refused_cleanly(client):
+    """Sealed with our key but wrong inside (an older version, say): 400, and the cookie dropped."""
     for state in ("{", "[]", json.dumps({"answers": {"age": 500}}), json.dumps({"answers": {}, "history": [1]})):
-        reply = client.post("/questions", data={"action": "answer", "state": state})
+        put_state(client, state)
+        reply = client.post("/questions", data={"action": "answer"})
         assert reply.status_code == 400
         assert "start again" in reply.get_data(as_text=True).lower()
+        assert any("triage-state=;" in c for c in reply.headers.getlist("Set-Cookie"))
 
 
 def test_under_18_keeps_nothing(client):
-    reply = client.post("/questions", data={"action": "answer", "question": "age", "value": "15", "state": ""})
-    text = reply.get_data(as_text=True)
-    assert "for adults" in text and 'name="state"' not in text
+    client.post("/questions", data={"action": "start"})
+    reply = client.post("/questions", data={"action": "answer", "question": "age", "value": "15"})
+    assert reply.status_code == 303 and reply.headers["Location"] == "/too-young"
+    assert all("triage-state=;" in c for c in reply.headers.getlist("Set-Cookie"))  # deleted
+    assert "for adults" in client.get("/too-young").get_data(as_text=True)
 
 
 def test_pdf_download_when_the_pdf_extra_is_installed(client):
@@ -244,16 +260,16 @@ def test_pdf_download_when_the_pdf_extra_is_installed(client):
     if not pdf_available():
         pytest.skip("the pdf extra (WeasyPrint) is not installed")
     answers = base_answers()
-    state = finished_state(answers)
-    reply = client.post("/report.pdf", data={"state": state})
+    put_state(client, finished_state(answers))
+    reply = client.get("/report.pdf")
     assert reply.status_code == 200 and reply.mimetype == "application/pdf"
     assert reply.data.startswith(b"%PDF") and "attachment" in reply.headers["Content-Disposition"]
 
 
 def test_an_early_stop_downloads_as_a_file_triage_assess_accepts(client, tmp_path):
     answers = {"age": 40, "injury": False, "can_bear_weight": True, "foot_cold_numb": True}
-    state = json.dumps({"answers": answers, "history": list(answers), "confirmed": ["foot_cold_numb=true"]})
-    saved = client.post("/answers.json", data={"state": state}).get_data(as_text=True)
+    put_state(client, {"answers": answers, "history": list(answers), "confirmed": ["foot_cold_numb=true"]})
+    saved = client.get("/answers.json").get_data(as_text=True)
     assert json.loads(saved)["stopped_early"]["disposition"] == "emergency"
     (tmp_path / "a.json").write_text(saved, encoding="utf-8")
     out = run_cli("assess", str(tmp_path / "a.json"), "--format", "json")

@@ -160,7 +160,7 @@ def test_result_page_downloads_answers_and_starts_again(server, page):
     answers = dict(ORDINARY)
     walk_case(page, server, answers)
     with page.expect_download() as download:
-        page.get_by_role("button", name="Download my answers (JSON)").click()
+        page.get_by_role("link", name="Download my answers (JSON)").click()
     saved = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     assert saved == assess(answers).answers
     press(page, "Start again")
@@ -201,7 +201,7 @@ def test_works_with_javascript_off_at_320px_by_keyboard(server, browser):
         with page.expect_navigation():
             page.keyboard.press("Enter")
         assert current_question(page) == "can_bear_weight"
-        # Back by keyboard (a button, as going back posts the answers).
+        # Back by keyboard (a link: every page is a GET).
         page.keyboard.press("Tab")
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.textContent") == "Back"

@@ -109,9 +109,10 @@ def page_kind(page: Any) -> str:
 
 
 def press(page: Any, name: str) -> None:
-    """Press a button that posts a form, and wait for the next page."""
+    """Press a button (or follow a link shown as one), and wait for the next page."""
+    target = page.get_by_role("button", name=name).or_(page.get_by_role("link", name=name, exact=True))
     with page.expect_navigation(wait_until="domcontentloaded"):
-        page.get_by_role("button", name=name).click()
+        target.click()
 
 
 def answer_question(page: Any, value: Any, *, present: bool) -> None:

@@ -43,6 +43,12 @@ def create_app(*, extra_blueprints: Iterable[Blueprint] = (), config: dict[str, 
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.config.update(config or {})
+    if not app.config.get("STATE_KEY"):
+        # The web pages' state cookie key (triage/web/sealed.py): made before gunicorn forks, so
+        # every worker shares it; TRIAGE_STATE_KEY shares it between machines.
+        from .sealed import make_key
+
+        app.config["STATE_KEY"] = make_key()
     load_knowledge_base()
     for blueprint in _blueprints(extra_blueprints):
         app.register_blueprint(blueprint)

@@ -90,15 +90,18 @@ def advance(kb: KnowledgeBase, state: WebState, form: Mapping[str, str]) -> Step
         return Step("question", state, flow, question, state.progress.answers.get(question.id, UNSET))
     if action == "confirm":
         step = where(state, flow)
-        if step.page != "check-emergency":
+        if step.page not in ("check-emergency", "call-now"):  # call-now: back to the check, answered again
             return step
         reply = form.get("confirm")
+        keys = {confirmation_key(q, v) for q, v in step.causes}
         if reply == "yes":
-            state.confirmed |= {confirmation_key(q, v) for q, v in step.causes}
+            state.confirmed |= keys
             return Step("call-now", state, flow, causes=step.causes)
         if reply == "no":
+            state.confirmed -= keys
             question = question_to_revisit(step.causes, state.progress.history)
             return Step("question", state, flow, question, state.progress.answers.get(question.id, UNSET))
+        step.page = "check-emergency"
         step.error = "Select yes if your answer is right, or no to change it"
         return step
     if action == "result":
@@ -119,12 +122,14 @@ def finish(flow: Flow) -> None:
 def urgent_notice(step: Step) -> str | None:
     """On a question page after the answers already mean urgent care today: say so at once."""
     flow, question = step.flow, step.question
-    if question is None or flow.urgency < URGENT:
+    if question is None or flow.urgency != URGENT:  # at emergency only answered questions are revisited
         return None
     position, total = flow.position(question) if question.id not in flow.progress.answers else (0, 0)
     rest = max(total - position + 1, 1)
     more = "One more quick question checks" if rest == 1 else f"{rest} more quick questions check"
     d = flow.assessment.disposition
-    return (
-        f"{d.title}. {d.summary} Your answers so far already mean this. {more} whether you need an ambulance instead."
-    )
+    summary = d.summary
+    if summary.startswith(d.title + ":"):  # the title is the callout's heading: say it once
+        rest = summary[len(d.title) + 1 :].strip()
+        summary = rest[:1].upper() + rest[1:]
+    return f"{summary} Your answers so far already mean this. {more} whether you need an ambulance instead."

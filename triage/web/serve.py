@@ -9,6 +9,10 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
+# The pages' state travels in up to 5 cookies of 3,800 characters (triage/web/sealed.py):
+# gunicorn's default limit on one header (8,190 bytes) would refuse the longest answers.
+COOKIE_HEADER_LIMIT = 24_576
+
 
 class TriageServer(BaseApplication):
     def __init__(self, options: dict[str, Any]):
@@ -54,6 +58,7 @@ def serve(host: str, port: int, workers: int, *, access_log: bool = False) -> No
         "graceful_timeout": 5,
         "limit_request_line": 4094,
         "limit_request_fields": 50,
+        "limit_request_field_size": COOKIE_HEADER_LIMIT,
         "accesslog": "-" if access_log else None,  # paths only: answers are never in a URL
         "errorlog": "-",
         "loglevel": "info",

@@ -10,6 +10,7 @@ size-capped and re-validated with the same validator as an answers file on every
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,7 @@ from ..replies import number_words
 
 MAX_STATE = 32_000  # characters; a full questionnaire with 2,000 characters of notes is ~4,000
 NOT_SURE = "not-sure"
+PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)")
 
 
 class StateError(ValueError):
@@ -116,10 +118,9 @@ def read_reply(question: Question, raw: str | None, *, skip: bool = False) -> Fo
             return FormReply("invalid", message=missing_message(question))
         value = text
     elif kind in ("integer", "number"):
-        try:
-            number = float(text.replace(",", "."))
-        except ValueError:
+        if not PLAIN_NUMBER.fullmatch(text):  # no "1e2", "inf" or "0x10": digits as people write them
             return FormReply("invalid", message=f"Enter {number_words(question)}")
+        number = float(text.replace(",", "."))
         if kind == "integer" and not number.is_integer():
             return FormReply("invalid", message=f"Enter {number_words(question)}")
         value = int(number) if number.is_integer() and abs(number) < 1e15 else number
