@@ -71,17 +71,28 @@ def response_command(answers_file: str, output: str | None, force: bool) -> None
     """Print the QuestionnaireResponse for an answers file.
 
     Status "completed" when every required question is answered, "in-progress" when some
-    are still to come; invalid answers exit 2 and write nothing.
+    are still to come; a file that stopped early (its stopped_early record) is "completed"
+    with the stopped-early extension. Invalid answers exit 2 and write nothing.
     """
-    from ..answers import AnswersError, validate
+    from ..answers import AnswersError, ValidAnswers, validate
+    from ..assessment import assess
+    from ..early_stop import make_record, split_record
     from ..fhir.response import response_for
 
     raw = read_answers(answers_file)
     kb = load_knowledge_base()
+    _, record = split_record(raw)
     try:
-        valid = validate(raw, kb, partial=True)  # once: the response and the warnings both come from it
+        if record is None:
+            valid = validate(raw, kb, partial=True)  # once: the response and the warnings both come from it
+            stop = None
+        else:  # stopped early: the record is checked as `triage assess` checks it
+            assessment = assess(raw, kb=kb)
+            valid = ValidAnswers(assessment.answers, assessment.warnings)
+            early = assessment.early_stop
+            stop = make_record(kb, early.disposition, early.because) if early else None
     except AnswersError as error:
         fail(error.problems, f"invalid answers in {answers_file}:")
     for warning in valid.warnings:  # e.g. an answer to a question not asked
         click.echo(f"triage: warning: {warning}", err=True)
-    emit(response_for(kb, valid), output, force)
+    emit(response_for(kb, valid, status="completed" if stop else None, stop=stop), output, force)

@@ -14,13 +14,14 @@ import copy
 from typing import Any
 
 from ..answers import AnswersError, asked_questions, shown, validate
-from ..assessment import Assessment
+from ..early_stop import make_record
 from ..flow import Flow, Progress
 from ..kb.records import KnowledgeBase
 from .outcome import CONTAINED_IDS, outcome_resources
 from .questionnaire import question_item
 from .response import read_response
 from .settings import settings
+from .stop import stop_extension, stop_url
 
 CONTAINED_ID = "adaptive"
 OUTCOME_LINK = "outcome"
@@ -88,7 +89,7 @@ def next_question(kb: KnowledgeBase, request: Any) -> dict[str, Any]:
     if upcoming is not None:
         questionnaire.setdefault("item", []).append(question_item(kb, fhir, upcoming))
         return response
-    return _complete(response, questionnaire, flow.assessment)
+    return _complete(kb, response, questionnaire, flow)
 
 
 def _contained(response: dict[str, Any], url: str, version: str) -> tuple[dict[str, Any], list[str]]:
@@ -114,8 +115,20 @@ def _contained(response: dict[str, Any], url: str, version: str) -> tuple[dict[s
     return questionnaire, problems
 
 
-def _complete(response: dict[str, Any], questionnaire: dict[str, Any], assessment: Assessment) -> dict[str, Any]:
+def _complete(kb: KnowledgeBase, response: dict[str, Any], questionnaire: dict[str, Any], flow: Flow) -> dict[str, Any]:
+    """The last reply: the outcome, and an early stop recorded (so the response reads back)."""
+    assessment = flow.assessment
     d = assessment.disposition
+    if flow.finish_status() == "stopped-early":
+        fhir = settings(kb)
+        record = make_record(kb, d.id, tuple(r.id for r in assessment.reasons))
+        extensions = response.get("extension")
+        others = (
+            [e for e in extensions if isinstance(e, dict) and e.get("url") != stop_url(fhir)]
+            if isinstance(extensions, list)
+            else []
+        )
+        response["extension"] = [*others, stop_extension(kb, fhir, record)]
     questionnaire.setdefault("item", []).append(
         {"linkId": OUTCOME_LINK, "type": "display", "text": f"{d.title} ({d.timeframe}). {d.summary}"}
     )

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..answers import ValidAnswers
 from ..assessment import Assessment
+from ..early_stop import make_record
 from ..kb.records import Advice
 from .response import response_for
 from .settings import FhirSettings, settings
@@ -22,7 +23,9 @@ from .settings import FhirSettings, settings
 CONTAINED_IDS = {"QuestionnaireResponse": "", "RiskAssessment": "risk", "CarePlan": "plan", "ServiceRequest": "request"}
 
 
-def build_bundle(assessment: Assessment) -> dict[str, Any]:
+def build_bundle(assessment: Assessment, *, provisional: bool = False) -> dict[str, Any]:
+    """The outcome. ``provisional``: from a response still in progress whose answers already
+    give an urgent result (``assess_response``): the RiskAssessment is "preliminary"."""
     kb = assessment.kb
     fhir = settings(kb)
     seed = json.dumps([kb.sha256, assessment.answers], sort_keys=True, ensure_ascii=False)
@@ -30,8 +33,11 @@ def build_bundle(assessment: Assessment) -> dict[str, Any]:
         kind: f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{fhir.canonical}/{kind}/{seed}')}" for kind in CONTAINED_IDS
     }
     valid = ValidAnswers(assessment.answers, assessment.warnings)  # validated by assess(): not again
-    response = {**response_for(kb, valid, status="completed"), "subject": _subject(fhir, assessment)}
-    resources = [response, *outcome_resources(assessment, refs=ids)]
+    early = assessment.early_stop
+    stop = make_record(kb, early.disposition, early.because) if early is not None else None
+    status = "in-progress" if provisional else "completed"
+    response = {**response_for(kb, valid, status=status, stop=stop), "subject": _subject(fhir, assessment)}
+    resources = [response, *outcome_resources(assessment, refs=ids, provisional=provisional)]
     return {
         "resourceType": "Bundle",
         "type": "collection",
@@ -40,7 +46,7 @@ def build_bundle(assessment: Assessment) -> dict[str, Any]:
 
 
 def outcome_resources(
-    assessment: Assessment, *, refs: dict[str, str] | None = None, contained: bool = False
+    assessment: Assessment, *, refs: dict[str, str] | None = None, contained: bool = False, provisional: bool = False
 ) -> list[dict[str, Any]]:
     """RiskAssessment, CarePlan and (urgency 1 or more) ServiceRequest. ``refs`` gives the
     reference of each resource type; ``contained`` gives them ids and '#' references instead,
@@ -50,7 +56,11 @@ def outcome_resources(
         refs = {kind: f"#{local}" for kind, local in CONTAINED_IDS.items()}
     assert refs is not None
     subject = _subject(fhir, assessment)
-    resources = [risk_assessment(fhir, assessment, subject, refs), care_plan(fhir, assessment, subject, refs)]
+    risk = risk_assessment(fhir, assessment, subject, refs)
+    if provisional:
+        risk["status"] = "preliminary"
+        risk["note"] = [{"text": fhir.text["provisional_note"]}, *risk.get("note", [])]
+    resources = [risk, care_plan(fhir, assessment, subject, refs)]
     priority = fhir.priority.get(assessment.urgency)
     if assessment.urgency >= 1 and priority:
         resources.append(service_request(fhir, assessment, subject, refs, priority))

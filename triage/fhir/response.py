@@ -14,8 +14,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..answers import AnswersError, ValidAnswers, missing_required, validate
+from ..early_stop import RECORD_KEY, split_record
 from ..kb.records import KnowledgeBase, Question
 from .settings import VALUE_KEYS, FhirSettings, answer_system, code_to_value, coding, item_type, options, settings
+from .stop import read_stop, stop_extension
 
 READABLE_STATUSES = ("completed", "amended", "in-progress")
 
@@ -24,24 +26,35 @@ def build_response(kb: KnowledgeBase, answers: Mapping[str, Any], *, status: str
     """The QuestionnaireResponse for valid answers: only questions asked, in order.
 
     Status is "completed" when every required question is answered, else "in-progress".
+    An answers file that stopped early (its ``stopped_early`` record, checked as ``assess``
+    checks it) is "completed" with the stopped-early extension (triage/fhir/stop.py).
     Raises AnswersError if the answers are invalid even as a partial set.
     """
-    return response_for(kb, validate(dict(answers), kb, partial=True), status=status)
+    raw, record = split_record(dict(answers))
+    if record is not None:
+        from ..assessment import assess
+
+        assessment = assess({**raw, RECORD_KEY: record}, kb=kb)  # AnswersError when the stop is not justified
+        valid = ValidAnswers(assessment.answers, assessment.warnings)
+        return response_for(kb, valid, status=status or "completed", stop=record)
+    return response_for(kb, validate(raw, kb, partial=True), status=status)
 
 
-def response_for(kb: KnowledgeBase, valid: ValidAnswers, *, status: str | None = None) -> dict[str, Any]:
-    """``build_response`` for answers already validated (partial), so they are not validated again."""
+def response_for(
+    kb: KnowledgeBase, valid: ValidAnswers, *, status: str | None = None, stop: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """``build_response`` for answers already validated (partial), so they are not validated again.
+    ``stop``: the early-stop record, written as the stopped-early extension."""
     if status is None:
         # As validate() without partial would decide: every required question asked is answered.
         status = "in-progress" if missing_required(kb, valid.answers) else "completed"
     fhir = settings(kb)
     items = [answer_item(fhir, q, valid.answers[q.id]) for q in kb.questions if q.id in valid.answers]
-    return {
-        "resourceType": "QuestionnaireResponse",
-        "questionnaire": f"{fhir.questionnaire_url}|{fhir.version}",
-        "status": status,
-        "item": items,
-    }
+    resource: dict[str, Any] = {"resourceType": "QuestionnaireResponse"}
+    if stop is not None:
+        resource["extension"] = [stop_extension(kb, fhir, stop)]
+    resource.update({"questionnaire": f"{fhir.questionnaire_url}|{fhir.version}", "status": status, "item": items})
+    return resource
 
 
 def answer_item(fhir: FhirSettings, question: Question, value: Any) -> dict[str, Any]:
@@ -56,11 +69,14 @@ def read_response(kb: KnowledgeBase, resource: Any, *, partial: bool = False, he
     The answers are typed but not yet validated as a whole: pass them to assess(), which
     re-evaluates who is asked what and reports missing required answers (unless
     ``partial``). ``header=False`` leaves the questionnaire reference and status to the caller.
+    A stopped-early extension gives the answers file's ``stopped_early`` record.
     """
     fhir = settings(kb)
     problems = _check_header(fhir, resource) if header else []
     if not isinstance(resource, dict) or resource.get("resourceType") != "QuestionnaireResponse":
         raise AnswersError(problems or ["resourceType: expected QuestionnaireResponse"])  # not one at all: stop here
+    record, stop_problems = read_stop(kb, fhir, resource)
+    problems += stop_problems
     answers: dict[str, Any] = {}
     failed: set[str] = set()
     seen: set[str] = set()
@@ -91,10 +107,12 @@ def read_response(kb: KnowledgeBase, resource: Any, *, partial: bool = False, he
         # Also list what the validator would say about the rest, except "required" for the
         # questions whose answers were just reported as unreadable.
         try:
-            validate(answers, kb, partial=partial)
+            validate(answers, kb, partial=partial or record is not None)
         except AnswersError as error:
             problems += [p for p in error.problems if p.split(":", 1)[0] not in failed]
         raise AnswersError(problems)
+    if record is not None:
+        answers[RECORD_KEY] = record
     return answers
 
 
@@ -110,7 +128,9 @@ def _check_header(fhir: FhirSettings, resource: Any) -> list[str]:
         hint = " (an answers file, not a QuestionnaireResponse?)" if kind is None else ""
         problems.append(f"resourceType: expected QuestionnaireResponse, got {json.dumps(kind)}{hint}")
     reference = resource.get("questionnaire")
-    if not isinstance(reference, str):
+    if isinstance(reference, str) and reference.startswith("#"):
+        problems += _check_contained(fhir, resource, reference[1:])  # a $next-question response, read back
+    elif not isinstance(reference, str):
         problems.append(f"questionnaire: missing; expected {fhir.questionnaire_url}|{fhir.version}")
     else:
         url, _, version = reference.partition("|")
@@ -124,6 +144,21 @@ def _check_header(fhir: FhirSettings, resource: Any) -> list[str]:
             f"status: {json.dumps(status)} cannot be assessed; expected one of {', '.join(READABLE_STATUSES)}"
         )
     return problems
+
+
+def _check_contained(fhir: FhirSettings, resource: dict[str, Any], local: str) -> list[str]:
+    """A reference to a contained Questionnaire is ours when that one carries our url and version."""
+    contained = resource.get("contained")
+    contained = contained if isinstance(contained, list) else []
+    found = [r for r in contained if isinstance(r, dict) and r.get("id") == local]
+    if len(found) != 1 or found[0].get("resourceType") != "Questionnaire":
+        return [f"questionnaire: no contained Questionnaire with id {json.dumps(local)}"]
+    url, version = found[0].get("url"), found[0].get("version")
+    if url != fhir.questionnaire_url:
+        return [f"questionnaire: contained Questionnaire {url} is another one; expected {fhir.questionnaire_url}"]
+    if version not in (None, fhir.version):
+        return [f"questionnaire: version {version} is not this knowledge base's version {fhir.version}"]
+    return []
 
 
 def _items(resource: Any, problems: list[str]) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -34,6 +34,14 @@ VALUE_KEYS = {
 # The sentences the FHIR output carries, from [fhir] in rules/knowledge-base.toml ({placeholders}
 # are filled in here).
 TEXT_KEYS = ("title", "description", "subject_unnamed", "not_sure_note", "rationale")
+# Sentences with a default here, used until [fhir] in rules/knowledge-base.toml sets them.
+DEFAULT_TEXT = {
+    # RiskAssessment.note on an outcome from a response still in progress (docs/fhir.md)
+    "provisional_note": (
+        "Provisional: not every question was answered. The answers given already mean this result; "
+        "more answers could only make it more urgent."
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -60,7 +68,10 @@ def settings(kb: KnowledgeBase) -> FhirSettings:
         questionnaire_id=str(table.get("questionnaire", DEFAULT_QUESTIONNAIRE)),
         priority={int(k): str(v) for k, v in priorities.items() if str(k).isdigit()},
         version=kb.version,
-        text={key: str(table.get(key, f"[{key}]")) for key in TEXT_KEYS},  # a missing one: rules check says so
+        text={
+            **{key: str(table.get(key, default)) for key, default in DEFAULT_TEXT.items()},
+            **{key: str(table.get(key, f"[{key}]")) for key in TEXT_KEYS},  # a missing one: rules check says so
+        },
     )
 
 

@@ -69,9 +69,13 @@ def assess_endpoint():
     try:
         body = _body()
         if isinstance(body, dict) and "resourceType" in body:  # a FHIR QuestionnaireResponse (docs/fhir.md)
-            from ..fhir import read_response
+            from ..fhir.assess import assess_response
 
-            body = read_response(load_knowledge_base(), body)
+            found = assess_response(load_knowledge_base(), body)
+            if found.provisional:  # in progress, but already urgent: say so, not 400
+                missing = list(found.not_yet_answered)
+                return jsonify({**found.assessment.to_dict(), "provisional": True, "not_yet_answered": missing})
+            return jsonify(found.assessment.to_dict())
         assessment = assess(unwrap_case(body))
     except AnswersError as error:
         return _problems(error.problems)

@@ -3,6 +3,9 @@
 GET  /fhir/Questionnaire/knee-triage                  the Questionnaire, marked adaptive
 POST /fhir/Questionnaire/knee-triage/$next-question   a QuestionnaireResponse (or Parameters
                                                       holding one) in, the next step out
+POST /fhir/QuestionnaireResponse/$outcome             a finished response in, the outcome Bundle out
+GET  /fhir/metadata                                   the CapabilityStatement
+GET  /fhir/CodeSystem, /fhir/CodeSystem/<id>          our CodeSystems
 Bad requests get 400 and an OperationOutcome with one issue per problem.
 """
 
@@ -13,7 +16,9 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from ..answers import AnswersError
-from ..fhir import build_questionnaire, next_question, settings
+from ..fhir import build_bundle, build_questionnaire, next_question, settings
+from ..fhir.assess import assess_response
+from ..fhir.codesystems import capability_statement, code_system, code_system_names
 from ..kb.load import load_knowledge_base
 from .api import _body
 
@@ -59,6 +64,38 @@ def next_question_endpoint(questionnaire_id: str) -> Response:
         return _fhir(next_question(load_knowledge_base(), _unwrap(_body())))
     except AnswersError as error:
         return outcome(error.problems)
+
+
+@fhir_api.post("/fhir/QuestionnaireResponse/$outcome")
+def outcome_endpoint() -> Response:
+    """A finished QuestionnaireResponse (or one in progress whose answers are already urgent:
+    then provisional) in; the outcome Bundle, as `triage assess --format fhir` gives it, out."""
+    try:
+        found = assess_response(load_knowledge_base(), _unwrap(_body()))
+    except AnswersError as error:
+        return outcome(error.problems)
+    return _fhir(build_bundle(found.assessment, provisional=found.provisional))
+
+
+@fhir_api.get("/fhir/metadata")
+def metadata_endpoint() -> Response:
+    return _fhir(capability_statement(load_knowledge_base(), request.url_root + "fhir"))
+
+
+@fhir_api.get("/fhir/CodeSystem")
+def code_systems_endpoint() -> Response:
+    kb = load_knowledge_base()
+    systems = [code_system(kb, name) for name in code_system_names(kb)]
+    entries = [{"fullUrl": f"{request.url_root}fhir/CodeSystem/{r['id']}", "resource": r} for r in systems if r]
+    return _fhir({"resourceType": "Bundle", "type": "searchset", "total": len(entries), "entry": entries})
+
+
+@fhir_api.get("/fhir/CodeSystem/<name>")
+def code_system_endpoint(name: str) -> Response:
+    resource = code_system(load_knowledge_base(), name)
+    if resource is None:
+        return outcome([f"no CodeSystem {name!r}"], 404, "not-found")
+    return _fhir(resource)
 
 
 def _unwrap(body: Any) -> Any:

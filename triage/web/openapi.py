@@ -72,6 +72,12 @@ SCHEMAS: dict[str, Any] = {
             "not_sure": _STRS,
             "warnings": _STRS,
             "knowledge_base": _KB_ID,
+            "provisional": {
+                "const": True,
+                "description": "Only for an in-progress QuestionnaireResponse whose answers already give an "
+                "urgent result: more answers could only make it more urgent.",
+            },
+            "not_yet_answered": {**_STRS, "description": "with provisional: the required questions still open"},
         },
     },
     "Question": {

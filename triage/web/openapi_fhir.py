@@ -63,6 +63,22 @@ FHIR_SCHEMAS: dict[str, Any] = {
             "item": _FHIR_ITEMS,
         },
     },
+    "Bundle": {
+        "type": "object",
+        "description": "FHIR R4 Bundle: the outcome (collection) or the CodeSystems (searchset).",
+        "required": ["resourceType", "type"],
+        "properties": {"resourceType": {"const": "Bundle"}, "type": _STR, "entry": _FHIR_ITEMS},
+    },
+    "CapabilityStatement": {
+        "type": "object",
+        "required": ["resourceType", "status", "date", "kind", "fhirVersion", "format"],
+        "properties": {"resourceType": {"const": "CapabilityStatement"}, "fhirVersion": {"const": "4.0.1"}},
+    },
+    "CodeSystem": {
+        "type": "object",
+        "required": ["resourceType", "url", "status", "content", "concept"],
+        "properties": {"resourceType": {"const": "CodeSystem"}, "url": _STR, "concept": _FHIR_ITEMS},
+    },
     "NextQuestionRequest": {
         "description": "The QuestionnaireResponse, or a Parameters resource with one questionnaire-response.",
         "anyOf": [
@@ -115,6 +131,40 @@ def fhir_paths(kb: KnowledgeBase) -> dict[str, Any]:
                     "200": _fhir("QuestionnaireResponse", "OK"),
                     "400": _fhir("OperationOutcome", "An invalid request: one issue per problem"),
                     "413": _fhir("OperationOutcome", "The body is larger than 512 KB"),
+                },
+            }
+        },
+        "/fhir/QuestionnaireResponse/$outcome": {
+            "post": {
+                "summary": "The outcome Bundle of a finished QuestionnaireResponse",
+                "description": "A QuestionnaireResponse (or Parameters holding one) in: completed, one that records an "
+                "early stop (the stopped-early extension), or in-progress with answers that already give an urgent "
+                "result (then provisional: the RiskAssessment is preliminary). The outcome Bundle out, as "
+                "`triage assess --format fhir` gives it (docs/fhir.md).",
+                "requestBody": {"required": True, "content": {FHIR_JSON: {"schema": _ref("NextQuestionRequest")}}},
+                "responses": {
+                    "200": _fhir("Bundle", "OK"),
+                    "400": _fhir("OperationOutcome", "An invalid or unfinished response: one issue per problem"),
+                    "413": _fhir("OperationOutcome", "The body is larger than 512 KB"),
+                },
+            }
+        },
+        "/fhir/metadata": {
+            "get": {"summary": "The CapabilityStatement", "responses": {"200": _fhir("CapabilityStatement", "OK")}}
+        },
+        "/fhir/CodeSystem": {
+            "get": {
+                "summary": "Every CodeSystem we use, as a searchset Bundle",
+                "responses": {"200": _fhir("Bundle", "OK")},
+            }
+        },
+        "/fhir/CodeSystem/{name}": {
+            "get": {
+                "summary": "One of our CodeSystems",
+                "parameters": [{"name": "name", "in": "path", "required": True, "schema": _STR}],
+                "responses": {
+                    "200": _fhir("CodeSystem", "OK"),
+                    "404": _fhir("OperationOutcome", "No such CodeSystem"),
                 },
             }
         },

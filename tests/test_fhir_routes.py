@@ -1,0 +1,130 @@
+"""The FHIR routes beyond $next-question: the outcome of a QuestionnaireResponse (provisional
+when it is in progress but already urgent), the CapabilityStatement and our CodeSystems."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fhir_support import validate_resource
+from helpers import CASES, load_case
+
+from triage.assessment import assess
+from triage.fhir import build_bundle, build_response
+from triage.fhir.codesystems import code_system_names
+from triage.fhir.response import answer_item
+from triage.fhir.settings import settings
+from triage.kb.load import load_knowledge_base
+
+flask = pytest.importorskip("flask")
+from triage.web import create_app  # noqa: E402
+
+KB = load_knowledge_base()
+FHIR = settings(KB)
+OUTCOME = "/fhir/QuestionnaireResponse/$outcome"
+CALF_AND_BREATH = {"age": 40, "injury": False, "calf_swelling": True, "breathless": True}
+
+
+@pytest.fixture(scope="module")
+def client():
+    return create_app().test_client()
+
+
+def in_progress(answers: dict) -> dict:
+    return {
+        "resourceType": "QuestionnaireResponse",
+        "questionnaire": FHIR.questionnaire_url,
+        "status": "in-progress",
+        "item": [answer_item(FHIR, KB.question_by_id[q], v) for q, v in answers.items()],
+    }
+
+
+def test_a_partial_emergency_gets_a_provisional_emergency_outcome(client):
+    qr = in_progress(CALF_AND_BREATH)
+    reply = client.post(OUTCOME, json=qr)
+    assert reply.status_code == 200, reply.get_data(as_text=True)
+    bundle = reply.get_json()
+    validate_resource(bundle)
+    kinds = {e["resource"]["resourceType"]: e["resource"] for e in bundle["entry"]}
+    risk = kinds["RiskAssessment"]
+    assert risk["prediction"][0]["qualitativeRisk"]["coding"][0]["code"] == "emergency"
+    assert risk["status"] == "preliminary" and risk["note"][0]["text"].startswith("Provisional")
+    assert kinds["QuestionnaireResponse"]["status"] == "in-progress"
+    assert kinds["ServiceRequest"]["priority"] == "stat"
+    api = client.post("/api/v1/assess", json=qr).get_json()
+    assert api["disposition"] == "emergency" and api["provisional"] is True
+    assert "can_bear_weight" in api["not_yet_answered"]
+
+
+def test_a_partial_response_that_is_not_urgent_is_still_refused(client):
+    qr = in_progress({"age": 40, "injury": False})
+    for path in (OUTCOME, "/api/v1/assess"):
+        reply = client.post(path, json=qr)
+        assert reply.status_code == 400
+        assert "can_bear_weight: required" in json.dumps(reply.get_json())
+
+
+def test_a_completed_response_with_answers_missing_is_never_provisional(client):
+    """Only a response that says it is in progress can get a provisional outcome."""
+    qr = {**in_progress(CALF_AND_BREATH), "status": "completed"}
+    reply = client.post(OUTCOME, json=qr)
+    assert reply.status_code == 400 and "required" in json.dumps(reply.get_json())
+
+
+def test_the_outcome_route_gives_what_the_cli_gives(client):
+    for path in CASES:
+        answers = load_case(path)["answers"]
+        reply = client.post(OUTCOME, json=build_response(KB, answers))
+        assert reply.status_code == 200
+        assert reply.get_json() == json.loads(json.dumps(build_bundle(assess(answers))))
+
+
+def test_metadata_is_a_capability_statement_listing_the_routes(client):
+    reply = client.get("/fhir/metadata")
+    assert reply.status_code == 200 and reply.mimetype == "application/fhir+json"
+    statement = reply.get_json()
+    validate_resource(statement)
+    operations = {o["name"] for r in statement["rest"][0]["resource"] for o in r.get("operation", [])}
+    assert operations == {"next-question", "outcome"}
+
+
+def test_every_code_we_emit_is_in_a_code_system_we_serve(client):
+    """Walk every outcome Bundle and the Questionnaire: each coding under our canonical is a
+    concept of a CodeSystem served at /fhir/CodeSystem/<id>."""
+    served: dict[str, set[str]] = {}
+    listing = client.get("/fhir/CodeSystem").get_json()
+    assert listing["total"] == len(code_system_names(KB))
+    for entry in listing["entry"]:
+        system = entry["resource"]
+        validate_resource(system)
+        assert client.get(f"/fhir/CodeSystem/{system['id']}").get_json() == system
+        served[system["url"]] = {c["code"] for c in system["concept"]}
+    found: list[tuple[str, str]] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("system"), str) and node["system"].startswith(FHIR.canonical):
+                found.append((node["system"], node["code"]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(client.get(f"/fhir/Questionnaire/{FHIR.questionnaire_id}").get_json())
+    for path in CASES:
+        walk(build_bundle(assess(load_case(path)["answers"])))
+    assert found and all(code in served.get(system, set()) for system, code in found), [
+        f for f in found if f[1] not in served.get(f[0], set())
+    ][:5]
+    assert client.get("/fhir/CodeSystem/nope").status_code == 404
+
+
+def test_the_openapi_document_is_valid_openapi_3_1(client):
+    jsonschema = pytest.importorskip("jsonschema")
+    from schemathesis.specs.openapi.definitions import OPENAPI_31
+
+    document = client.get("/openapi.json").get_json()
+    jsonschema.Draft202012Validator(OPENAPI_31).validate(document)
+    for path in (OUTCOME, "/fhir/metadata", "/fhir/CodeSystem", "/fhir/CodeSystem/{name}"):
+        assert path in document["paths"]
