@@ -31,7 +31,14 @@ def schema_command() -> None:
     help="Worker processes (each serves one request at a time). Default: the number of cores.",
 )
 @click.option("--access-log", is_flag=True, help="Log each request line (paths only: answers are never in a URL).")
-def serve_command(host: str, port: int, workers: int | None, access_log: bool) -> None:
+@click.option(
+    "--cors-origin",
+    "cors_origins",
+    multiple=True,
+    metavar="ORIGIN",
+    help="Let pages from ORIGIN (https://host[:port]; * for any) call /api/ and /fhir/. Repeatable. Default: none.",
+)
+def serve_command(host: str, port: int, workers: int | None, access_log: bool, cors_origins: tuple[str, ...]) -> None:
     """Serve the questionnaire (web pages) and the JSON API with gunicorn.
 
     No configuration, database or network needed; nothing is stored. Stop with Ctrl-C.
@@ -39,12 +46,16 @@ def serve_command(host: str, port: int, workers: int | None, access_log: bool) -
     from .common import fail
 
     try:
-        from ..web.serve import port_problem, serve
+        from ..web.serve import normalise_origins, port_problem, serve
     except ImportError:
         fail([WEB_HINT], "cannot start the web server:")
+    try:
+        origins = normalise_origins(cors_origins)
+    except ValueError as error:
+        fail([f"--cors-origin: {error}"], "cannot start the web server:")
     problem = port_problem(host, port)
     if problem:
         fail([problem], "cannot start the web server:")
     count = workers or os.cpu_count() or 1
     click.echo(f"triage: serving on http://{host}:{port}/ with {count} worker(s); Ctrl-C stops", err=True)
-    serve(host, port, count, access_log=access_log)
+    serve(host, port, count, access_log=access_log, app_config={"CORS_ORIGINS": origins})

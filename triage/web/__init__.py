@@ -53,6 +53,10 @@ def create_app(*, extra_blueprints: Iterable[Blueprint] = (), config: dict[str, 
     for blueprint in _blueprints(extra_blueprints):
         app.register_blueprint(blueprint)
     app.after_request(privacy_headers)
+    from .cors import CONFIG_KEY, cors_headers, normalise
+
+    app.config[CONFIG_KEY] = normalise(app.config.get(CONFIG_KEY) or ())  # a bad origin stops the start
+    app.after_request(cors_headers(app))
     # Wording every front end shares (disclaimer, the check before an ambulance) is in the knowledge base.
     app.context_processor(lambda: {"wording": load_knowledge_base().wording})
     from .errors import register_errors

@@ -9,14 +9,19 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
+from .cors import normalise as normalise_origins  # for `triage serve --cors-origin` (the CLI imports only here)
+
+__all__ = ["COOKIE_HEADER_LIMIT", "TriageServer", "normalise_origins", "port_problem", "serve"]
+
 # The pages' state travels in up to 5 cookies of 3,800 characters (triage/web/sealed.py):
 # gunicorn's default limit on one header (8,190 bytes) would refuse the longest answers.
 COOKIE_HEADER_LIMIT = 24_576
 
 
 class TriageServer(BaseApplication):
-    def __init__(self, options: dict[str, Any]):
+    def __init__(self, options: dict[str, Any], app_config: dict[str, Any] | None = None):
         self.options = options
+        self.app_config = app_config or {}
         super().__init__()
 
     def load_config(self) -> None:
@@ -26,7 +31,7 @@ class TriageServer(BaseApplication):
     def load(self):
         from . import create_app
 
-        return create_app()
+        return create_app(config=self.app_config)
 
 
 def port_problem(host: str, port: int) -> str | None:
@@ -47,7 +52,7 @@ def port_problem(host: str, port: int) -> str | None:
     return None
 
 
-def serve(host: str, port: int, workers: int, *, access_log: bool = False) -> None:
+def serve(host: str, port: int, workers: int, *, access_log: bool = False, app_config: dict | None = None) -> None:
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     options: dict[str, Any] = {
         "bind": bind,
@@ -64,4 +69,4 @@ def serve(host: str, port: int, workers: int, *, access_log: bool = False) -> No
         "loglevel": "info",
         "proc_name": "triage-serve",
     }
-    TriageServer(options).run()
+    TriageServer(options, app_config).run()
