@@ -69,7 +69,7 @@ def test_an_emergency_stops_early():
 def test_the_first_call_may_send_an_empty_response():
     reply = next_question(KB, {"resourceType": "QuestionnaireResponse", "status": "in-progress"})
     assert reply["questionnaire"] == "#adaptive"
-    assert [i["linkId"] for i in reply["contained"][0]["item"]] == ["age"]
+    assert [i["linkId"] for i in reply["contained"][0]["item"]] == ["disclaimer", "age"]
 
 
 def problems(request: Any) -> list[str]:

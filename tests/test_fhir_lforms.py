@@ -13,6 +13,7 @@ import pytest
 from browser import require_tools_or_skip
 from helpers import CASES, load_case, run_cli
 from lforms_page import LFormsPage, lforms_missing, lforms_page
+from web_helpers import running_server
 
 from triage.answers import asked_questions, validate
 from triage.fhir import build_questionnaire
@@ -63,7 +64,8 @@ def test_lhc_forms_fills_and_exports_a_response_we_assess_the_same(page, path, t
     answers = validate(case["answers"], KB).answers  # the questions that are asked
     page.render(build_questionnaire(KB))
     fill(page, answers)
-    assert page.shown() == [q.id for q in asked_questions(KB, answers)]  # their enableWhen = our asked-when
+    # their enableWhen = our asked-when (after the disclaimer, always shown first)
+    assert page.shown() == ["disclaimer", *(q.id for q in asked_questions(KB, answers))]
 
     response = page.response()
     assert response["questionnaire"] == f"{build_questionnaire(KB)['url']}|{KB.version}"
@@ -107,3 +109,31 @@ def test_a_broken_enable_when_shows_in_lhc_forms(page):
     page.choose("injury", 2)  # not sure
     page.wait_for("!!document.getElementById('item-deformity/1')", "the broken form to show deformity")
     assert "deformity" not in [q.id for q in asked_questions(KB, {"injury": None})]
+
+
+def test_lhc_forms_shows_the_disclaimer_and_a_partial_emergency_posted_from_it_gets_the_emergency(page):
+    """The disclaimer is the first item (LHC-Forms does not show the description). Calf
+    swelling and breathlessness "yes", the rest not answered: LHC-Forms posts its response
+    to our server (CORS allowing its origin) and gets the emergency outcome, provisional."""
+    page.render(build_questionnaire(KB))
+    shown_text = " ".join(page.js("document.getElementById('form').innerText").split())
+    assert KB.wording["disclaimer"] in shown_text and "999" in shown_text
+    page.type("age", "40")
+    page.choose("injury", 1)  # no
+    page.wait_for("!!document.getElementById('item-calf_swelling/1')", "calf_swelling")
+    page.choose("calf_swelling", 0)  # yes
+    page.wait_for("!!document.getElementById('item-breathless/1')", "breathless")
+    page.choose("breathless", 0)  # yes
+    origin = page.url.rsplit("/", 1)[0]
+    with running_server(extra=("--cors-origin", origin)) as base:
+        posted = page.js(
+            f"fetch({json.dumps(base + '/fhir/QuestionnaireResponse/$outcome')}, "
+            "{method: 'POST', headers: {'Content-Type': 'application/fhir+json'}, "
+            "body: JSON.stringify(LForms.Util.getFormFHIRData('QuestionnaireResponse', 'R4'))})"
+            ".then(r => r.json().then(body => ({status: r.status, body})))",
+            awaited=True,
+        )
+    assert posted["status"] == 200, posted
+    risk = next(e["resource"] for e in posted["body"]["entry"] if e["resource"]["resourceType"] == "RiskAssessment")
+    assert risk["prediction"][0]["qualitativeRisk"]["coding"][0]["code"] == "emergency"
+    assert risk["status"] == "preliminary"

@@ -91,7 +91,9 @@ def test_validates_as_r4_and_names_the_knowledge_base(kb, questionnaire):
     validate_resource(questionnaire)
     assert questionnaire["url"] == "https://knee-triage.example/fhir/Questionnaire/knee-triage"
     assert questionnaire["version"] == kb.version
-    assert [i["linkId"] for i in questionnaire["item"]] == [q.id for q in kb.questions]
+    assert [i["linkId"] for i in questionnaire["item"]] == ["disclaimer", *(q.id for q in kb.questions)]
+    notice = questionnaire["item"][0]
+    assert notice["type"] == "display" and notice["text"] == kb.wording["disclaimer"] and "999" in notice["text"]
 
 
 def test_every_question_keeps_its_text_type_help_and_limits(kb, questionnaire):

@@ -64,11 +64,20 @@ def test_a_partial_response_that_is_not_urgent_is_still_refused(client):
         assert "can_bear_weight: required" in json.dumps(reply.get_json())
 
 
-def test_a_completed_response_with_answers_missing_is_never_provisional(client):
-    """Only a response that says it is in progress can get a provisional outcome."""
-    qr = {**in_progress(CALF_AND_BREATH), "status": "completed"}
-    reply = client.post(OUTCOME, json=qr)
+def test_a_completed_response_with_answers_missing_is_provisional_only_when_urgent(client):
+    """LHC-Forms marks its export completed whatever is missing: the status does not hide an
+    emergency, and the outcome's response says in-progress (it is not finished)."""
+    bundle = client.post(OUTCOME, json={**in_progress(CALF_AND_BREATH), "status": "completed"}).get_json()
+    assert bundle["entry"][0]["resource"]["status"] == "in-progress"
+    assert bundle["entry"][1]["resource"]["status"] == "preliminary"
+    reply = client.post(OUTCOME, json={**in_progress({"age": 40, "injury": False}), "status": "completed"})
     assert reply.status_code == 400 and "required" in json.dumps(reply.get_json())
+
+
+def test_a_wrong_answer_is_refused_even_when_urgent(client):
+    qr = in_progress({**CALF_AND_BREATH, "age": 300})
+    reply = client.post(OUTCOME, json=qr)
+    assert reply.status_code == 400 and "age: 300 is above the maximum" in json.dumps(reply.get_json())
 
 
 def test_the_outcome_route_gives_what_the_cli_gives(client):

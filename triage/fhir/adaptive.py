@@ -18,7 +18,7 @@ from ..early_stop import make_record
 from ..flow import Flow, Progress
 from ..kb.records import KnowledgeBase
 from .outcome import CONTAINED_IDS, outcome_resources
-from .questionnaire import question_item
+from .questionnaire import NOTICE_LINK, notice_item, question_item
 from .response import read_response
 from .settings import settings
 from .stop import stop_extension, stop_url
@@ -37,7 +37,7 @@ def start_response(kb: KnowledgeBase) -> dict[str, Any]:
         "url": fhir.questionnaire_url,
         "version": fhir.version,
         "status": "active",
-        "item": [],
+        "item": [notice_item(kb)],  # the disclaimer first, as in the full Questionnaire
     }
     return {
         "resourceType": "QuestionnaireResponse",
@@ -66,7 +66,7 @@ def next_question(kb: KnowledgeBase, request: Any) -> dict[str, Any]:
     unknown = [
         f"{link}: unknown question (linkId) in the contained Questionnaire"
         for link in shown
-        if link not in kb.question_by_id and link != OUTCOME_LINK
+        if link not in kb.question_by_id and link not in (OUTCOME_LINK, NOTICE_LINK)
     ]
     if unknown:
         raise AnswersError(unknown)

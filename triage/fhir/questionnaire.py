@@ -32,11 +32,22 @@ class ExportError(ValueError):
         self.problems = problems
 
 
+NOTICE_LINK = "disclaimer"  # the display item at the top: what this is not, and the emergency numbers
+
+
+def notice_item(kb: KnowledgeBase) -> dict[str, Any]:
+    """The disclaimer (with the emergency numbers) as the first item: renderers such as
+    LHC-Forms do not show ``Questionnaire.description``, where it also is."""
+    return {"linkId": NOTICE_LINK, "text": kb.wording.get("disclaimer", ""), "type": "display"}
+
+
 def build_questionnaire(kb: KnowledgeBase, *, adaptive_url: str | None = None) -> dict[str, Any]:
     """The Questionnaire (a JSON-ready dict). ``adaptive_url`` adds SDC questionnaireAdaptive."""
     fhir = settings(kb)
     problems: list[str] = []
-    items = []
+    if NOTICE_LINK in kb.question_by_id:
+        problems.append(f"question {NOTICE_LINK}: the linkId is taken by the disclaimer item at the top")
+    items = [notice_item(kb)]
     for question in kb.questions:
         try:
             items.append(question_item(kb, fhir, question))

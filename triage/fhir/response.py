@@ -16,6 +16,7 @@ from typing import Any
 from ..answers import AnswersError, ValidAnswers, missing_required, validate
 from ..early_stop import RECORD_KEY, split_record
 from ..kb.records import KnowledgeBase, Question
+from .questionnaire import NOTICE_LINK
 from .settings import VALUE_KEYS, FhirSettings, answer_system, code_to_value, coding, item_type, options, settings
 from .stop import read_stop, stop_extension
 
@@ -87,8 +88,9 @@ def read_response(kb: KnowledgeBase, resource: Any, *, partial: bool = False, he
             continue
         question = kb.question_by_id.get(link)
         if question is None:
-            if link.endswith(".help") and link[: -len(".help")] in kb.question_by_id and not item.get("answer"):
-                continue  # a help text echoed back, no answer: nothing to read
+            echoed = link == NOTICE_LINK or (link.endswith(".help") and link[: -len(".help")] in kb.question_by_id)
+            if echoed and not item.get("answer"):
+                continue  # a help text or the disclaimer echoed back, no answer: nothing to read
             close = difflib.get_close_matches(link, kb.question_by_id, n=1)
             problems.append(f"{link}: unknown question (linkId){f' (did you mean {close[0]}?)' if close else ''}")
             continue
