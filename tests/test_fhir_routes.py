@@ -137,3 +137,19 @@ def test_the_openapi_document_is_valid_openapi_3_1(client):
     jsonschema.Draft202012Validator(OPENAPI_31).validate(document)
     for path in (OUTCOME, "/fhir/metadata", "/fhir/CodeSystem", "/fhir/CodeSystem/{name}"):
         assert path in document["paths"]
+
+
+def test_the_cli_gives_the_provisional_outcome_too(tmp_path):
+    from helpers import run_cli
+
+    qr_file = tmp_path / "partial.json"
+    qr_file.write_text(json.dumps(in_progress(CALF_AND_BREATH)), encoding="utf-8")
+    result = run_cli("assess", "--from-fhir", str(qr_file), "--format", "json")
+    assert result.exit_code == 0 and "warning: provisional" in result.stderr
+    data = json.loads(result.stdout)
+    assert data["disposition"] == "emergency" and data["provisional"] is True
+    bundle = json.loads(run_cli("assess", "--from-fhir", str(qr_file), "--format", "fhir").stdout)
+    assert bundle["entry"][1]["resource"]["status"] == "preliminary"
+    qr_file.write_text(json.dumps(in_progress({"age": 40, "injury": False})), encoding="utf-8")
+    refused = run_cli("assess", "--from-fhir", str(qr_file))
+    assert refused.exit_code == 2 and "can_bear_weight: required" in refused.output

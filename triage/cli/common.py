@@ -82,6 +82,24 @@ FROM_FHIR = click.option(
 )
 
 
+def assess_response_file(source: str) -> Any:
+    """A QuestionnaireResponse file assessed (triage/fhir/assess.py): a ResponseOutcome, which
+    is provisional when answers are missing but those given are already urgent."""
+    from ..answers import AnswersError, parse_json
+    from ..fhir.assess import assess_response
+    from ..io.reading import InputError, read_text
+    from ..kb.load import load_knowledge_base
+
+    try:
+        text = read_text(source, getattr(sys.stdin, "buffer", None))
+    except InputError as error:
+        fail(error.problems, "cannot read the answers:")
+    try:
+        return assess_response(load_knowledge_base(), parse_json(text))
+    except AnswersError as error:
+        fail(error.problems, f"invalid answers in {source}:")
+
+
 def assess_file(source: str, from_fhir: bool = False) -> Any:
     from ..answers import AnswersError
     from ..assessment import assess

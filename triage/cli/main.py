@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from .common import FROM_FHIR, assess_file, color_enabled, fail, invoked_as, terminal_width
+from .common import FROM_FHIR, assess_file, assess_response_file, color_enabled, fail, invoked_as, terminal_width
 from .lazy import LazyCommand, LazyGroup
 
 # json, shlex, pathlib and triage.kb.paths are imported where used, not here: `triage --help`
@@ -148,15 +148,30 @@ def assess_command(answers_file: str, output_format: str, from_fhir: bool) -> No
     """
     import json
 
-    assessment = assess_file(answers_file, from_fhir)
+    provisional, missing = False, ()
+    if from_fhir:  # answers missing but already urgent: a provisional result, not an error
+        found = assess_response_file(answers_file)
+        assessment, provisional, missing = found.assessment, found.provisional, found.not_yet_answered
+    else:
+        assessment = assess_file(answers_file)
     for warning in assessment.warnings:
         click.echo(f"triage: warning: {warning}", err=True)
+    if provisional:
+        click.echo(
+            f"triage: warning: provisional: {len(missing)} required questions not answered "
+            f"({', '.join(missing)}); the answers given already mean {assessment.disposition.id}, "
+            "and more answers could only make it more urgent",
+            err=True,
+        )
     if output_format == "fhir":
         from ..fhir import build_bundle
 
-        click.echo(json.dumps(build_bundle(assessment), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(build_bundle(assessment, provisional=provisional), indent=2, ensure_ascii=False))
     elif output_format == "json":
-        click.echo(json.dumps(assessment.to_dict(), indent=2, ensure_ascii=False))
+        data = assessment.to_dict()
+        if provisional:
+            data.update(provisional=True, not_yet_answered=list(missing))
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         import shlex
 
