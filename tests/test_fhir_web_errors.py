@@ -67,8 +67,15 @@ def test_an_unexpected_error_is_an_exception_outcome_without_details(monkeypatch
 
 def test_api_errors_keep_the_problem_list(client):
     reply = client.get("/api/v1/nothing")
-    assert reply.status_code == 404 and reply.mimetype == "application/json"
-    assert reply.get_json() == {"error": "Page not found", "problems": ["there is nothing at /api/v1/nothing"]}
+    assert reply.status_code == 404 and reply.mimetype == "application/problem+json"  # RFC 9457
+    assert reply.get_json() == {
+        "type": "about:blank",
+        "title": "Page not found",
+        "status": 404,
+        "detail": "there is nothing at /api/v1/nothing",
+        "error": "Page not found",
+        "problems": ["there is nothing at /api/v1/nothing"],
+    }
     reply = client.get("/api/v1/assess")
     assert reply.status_code == 405 and reply.get_json()["error"] == "Method not allowed"
     assert "POST" in reply.headers["Allow"]
@@ -92,7 +99,9 @@ def test_an_unexpected_api_error_is_a_500_problem_list(monkeypatch):
     client = create_app().test_client()
     reply = client.post("/api/v1/assess", json={})
     assert reply.status_code == 500
-    assert reply.get_json() == {"error": "Internal Server Error", "problems": ["something went wrong on our side"]}
+    body = reply.get_json()
+    assert (body["status"], body["error"]) == (500, "Internal Server Error")
+    assert body["problems"] == ["something went wrong on our side"] and "secret" not in json.dumps(body)
 
 
 @pytest.mark.parametrize("parameter", [None, 3, "x", [None]])

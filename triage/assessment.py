@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from .answers import AnswersError, ValidAnswers, validate
-from .early_stop import EarlyStop, check_record, split_record
+from .early_stop import RECORD_KEY, EarlyStop, check_record, split_record
 from .engine.engine import EngineRun, TriageEngineBase, compile_engine_class
 from .kb.conditions import condition_holds
 from .kb.load import load_knowledge_base
@@ -135,11 +135,12 @@ def assess(answers: Mapping[str, Any] | Any, *, kb: KnowledgeBase | None = None,
     """
     kb = kb or load_knowledge_base()
     raw = dict(answers) if isinstance(answers, Mapping) else answers  # anything else: validate() says why
+    recorded = isinstance(raw, Mapping) and RECORD_KEY in raw  # present, even as null: checked below
     raw, record = split_record(raw)
     valid = validate(raw, kb, partial=partial or record is not None)
     run = engine_for(kb).start(valid.answers)
     assessment = build_assessment(kb, valid, run)
-    if record is None:
+    if not recorded:
         return assessment
     d = assessment.disposition
     deciding = tuple(r.id for r in assessment.reasons)

@@ -57,6 +57,9 @@ def create_app(*, extra_blueprints: Iterable[Blueprint] = (), config: dict[str, 
 
     app.config[CONFIG_KEY] = normalise(app.config.get(CONFIG_KEY) or ())  # a bad origin stops the start
     app.after_request(cors_headers(app))
+    from .meta import register_meta
+
+    register_meta(app)  # X-Request-Id, X-Knowledge-Base-Version, the If-Match pin
     # Wording every front end shares (disclaimer, the check before an ambulance) is in the knowledge base.
     app.context_processor(lambda: {"wording": load_knowledge_base().wording})
     from .errors import register_errors

@@ -14,13 +14,14 @@ from ..flow import EMERGENCY, Flow, Progress, forget_stale
 from ..kb.load import load_knowledge_base
 from ..kb.records import KnowledgeBase, Question
 from .journey import finish
+from .problems import problem_response
 from .state import WebState
 
 api = Blueprint("api", __name__)
 
 
 def _problems(problems: list[str], status: int = 400):
-    return jsonify({"error": "invalid answers", "problems": bounded(problems)}), status  # as the CLI lists them
+    return problem_response(status, "invalid answers", bounded(problems))  # as the CLI lists them
 
 
 def _body() -> Any:
@@ -121,7 +122,14 @@ def next_endpoint():
     flow = Flow(kb, state.progress)
     question = flow.next_question()
     assessment = flow.assessment
-    current = {"disposition": assessment.disposition.id, "urgency": assessment.urgency}
+    # A floor while questions remain (rules only raise it); at the bottom of the ladder nothing is
+    # known yet: "walk-normally" before the warning signs are asked would mislead.
+    bottom = assessment.disposition.rank == 0
+    current = {
+        "disposition": "not-yet-known" if bottom else assessment.disposition.id,
+        "urgency": assessment.urgency,
+        "at_least": True,
+    }
     if question is not None:
         position, total = flow.position(question)
         return jsonify(

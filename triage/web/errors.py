@@ -5,13 +5,20 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask import Flask, Response, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger("triage.web")
 
 # FHIR R4 issue-type codes (http://hl7.org/fhir/issue-type) for the statuses we send.
-FHIR_ISSUE_CODES = {400: "invalid", 404: "not-found", 405: "not-supported", 413: "too-long", 500: "exception"}
+FHIR_ISSUE_CODES = {
+    400: "invalid",
+    404: "not-found",
+    405: "not-supported",
+    412: "conflict",
+    413: "too-long",
+    500: "exception",
+}
 
 
 def is_fhir() -> bool:
@@ -27,8 +34,10 @@ def _problem_response(status: int, title: str, problems: list[str]) -> Response:
         from .fhir import outcome
 
         return outcome(problems, status, FHIR_ISSUE_CODES.get(status, "processing"))
-    if wants_json():
-        response = jsonify({"error": title, "problems": problems})
+    if wants_json():  # RFC 9457 problem details, with the list of problems (triage/web/problems.py)
+        from .problems import problem_response
+
+        return problem_response(status, title, problems)
     else:
         response = make_response(render_template("error.html", status=status, title=title, problems=problems))
     response.status_code = status

@@ -116,12 +116,14 @@ def fhir_paths(kb: KnowledgeBase) -> dict[str, Any]:
     return {
         base: {
             "get": {
+                "operationId": "fhirQuestionnaire",
                 "summary": "The FHIR R4 Questionnaire, marked adaptive",
                 "responses": {"200": _fhir("Questionnaire", "OK")},
             }
         },
         base + "/$next-question": {
             "post": {
+                "operationId": "fhirNextQuestion",
                 "summary": "SDC $next-question: the next question, or the outcome",
                 "description": "A QuestionnaireResponse (or Parameters holding one) in; the same response with "
                 "the next question in its contained Questionnaire out, or completed with the outcome resources "
@@ -130,12 +132,14 @@ def fhir_paths(kb: KnowledgeBase) -> dict[str, Any]:
                 "responses": {
                     "200": _fhir("QuestionnaireResponse", "OK"),
                     "400": _fhir("OperationOutcome", "An invalid request: one issue per problem"),
+                    "412": _fhir("OperationOutcome", "If-Match names another knowledge base"),
                     "413": _fhir("OperationOutcome", "The body is larger than 512 KB"),
                 },
             }
         },
         "/fhir/QuestionnaireResponse/$outcome": {
             "post": {
+                "operationId": "fhirOutcome",
                 "summary": "The outcome Bundle of a finished QuestionnaireResponse",
                 "description": "A QuestionnaireResponse (or Parameters holding one) in: completed, one that records an "
                 "early stop (the stopped-early extension), or in-progress with answers that already give an urgent "
@@ -145,21 +149,28 @@ def fhir_paths(kb: KnowledgeBase) -> dict[str, Any]:
                 "responses": {
                     "200": _fhir("Bundle", "OK"),
                     "400": _fhir("OperationOutcome", "An invalid or unfinished response: one issue per problem"),
+                    "412": _fhir("OperationOutcome", "If-Match names another knowledge base"),
                     "413": _fhir("OperationOutcome", "The body is larger than 512 KB"),
                 },
             }
         },
         "/fhir/metadata": {
-            "get": {"summary": "The CapabilityStatement", "responses": {"200": _fhir("CapabilityStatement", "OK")}}
+            "get": {
+                "operationId": "fhirMetadata",
+                "summary": "The CapabilityStatement",
+                "responses": {"200": _fhir("CapabilityStatement", "OK")},
+            }
         },
         "/fhir/CodeSystem": {
             "get": {
+                "operationId": "fhirCodeSystems",
                 "summary": "Every CodeSystem we use, as a searchset Bundle",
                 "responses": {"200": _fhir("Bundle", "OK")},
             }
         },
         "/fhir/CodeSystem/{name}": {
             "get": {
+                "operationId": "fhirCodeSystem",
                 "summary": "One of our CodeSystems",
                 "parameters": [{"name": "name", "in": "path", "required": True, "schema": _STR}],
                 "responses": {
