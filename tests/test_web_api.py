@@ -264,6 +264,12 @@ def test_pdf_download_when_the_pdf_extra_is_installed(client):
     reply = client.get("/report.pdf")
     assert reply.status_code == 200 and reply.mimetype == "application/pdf"
     assert reply.data.startswith(b"%PDF") and "attachment" in reply.headers["Content-Disposition"]
+    import shutil
+    import subprocess
+
+    if shutil.which("pdfinfo"):  # tagged, for screen readers
+        info = subprocess.run(["pdfinfo", "-"], input=reply.data, capture_output=True, check=True).stdout
+        assert re.search(rb"Tagged:\s+yes", info), info
 
 
 def test_an_early_stop_downloads_as_a_file_triage_assess_accepts(client, tmp_path):

@@ -30,7 +30,11 @@ def render_pdf(html: str) -> bytes:
     except Exception as error:
         raise ReportError([f"cannot make a PDF: {error}", PDF_HINT]) from None
     with _quiet_logs("weasyprint", "fontTools"):
-        return weasyprint.HTML(string=html).write_pdf()
+        document = weasyprint.HTML(string=html)
+        try:  # tagged (headings, lists, tables): screen readers read it in order
+            return document.write_pdf(pdf_tags=True)
+        except TypeError:  # a WeasyPrint without the option: untagged, as before
+            return document.write_pdf()
 
 
 @contextlib.contextmanager

@@ -16,7 +16,7 @@ CONFIG_KEY = "CORS_ORIGINS"
 PREFIXES = ("/api/", "/fhir/")
 METHODS = "GET, POST, OPTIONS"
 HEADERS = "Content-Type, Accept, If-Match, X-Request-Id"
-EXPOSED = "Location, X-Request-Id, X-Knowledge-Base-Version"
+EXPOSED = "Location, X-Request-Id, X-Knowledge-Base-Version, X-Knowledge-Base-Sha256"
 
 
 def normalise(origins: Iterable[str]) -> tuple[str, ...]:
