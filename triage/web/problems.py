@@ -7,12 +7,15 @@ problem, one line each, as the CLI lists them), beside the standard ``type``, ``
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, json
 
 PROBLEM_JSON = "application/problem+json"
 
 
-def problem_response(status: int, title: str, problems: list[str]) -> Response:
+def problem_response(status: int, title: str, problems: list[str], **extra: Any) -> Response:
+    """``extra``: more members (RFC 9457 extension members), e.g. the missing questions."""
     detail = problems[0] if len(problems) == 1 else f"{len(problems)} problems: see problems"
     body = {
         "type": "about:blank",
@@ -21,5 +24,6 @@ def problem_response(status: int, title: str, problems: list[str]) -> Response:
         "detail": detail,
         "error": title,
         "problems": problems,
+        **extra,
     }
     return Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
