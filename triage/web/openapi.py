@@ -217,11 +217,11 @@ def _get(operation: str, summary: str, ok: str) -> dict[str, Any]:
     return {"get": {"operationId": operation, "summary": summary, "responses": {"200": _json(_ref(ok), "OK")}}}
 
 
-def example_answers(kb: KnowledgeBase) -> dict[str, Any] | None:
+def example_answers(kb: KnowledgeBase, *, optional: bool = False) -> dict[str, Any] | None:
     """A complete answers object for the document's examples: each question the questionnaire
     asks gets, of its candidate values (no/yes, each choice, the minimum and maximum), the first
-    one that keeps the result least urgent; optional ones are left out. So it follows the
-    questions as they change. None if that does not make a valid file."""
+    one that keeps the result least urgent; optional ones are left out (answered too with
+    ``optional``). So it follows the questions as they change. None if that is not a valid file."""
     from ..answers import AnswersError
     from ..assessment import assess
     from ..flow import Flow, Progress
@@ -231,7 +231,7 @@ def example_answers(kb: KnowledgeBase) -> dict[str, Any] | None:
         question = flow.next_question()
         if question is None:
             break
-        if not question.required:
+        if not question.required and not optional:
             flow.skip(question)
             continue
         candidates: list[Any] = ["example"]
