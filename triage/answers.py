@@ -54,7 +54,7 @@ def parse_json(text: str) -> Any:
         seen: dict[str, Any] = {}
         for key, value in pairs:
             if key in seen:
-                raise AnswersError([f"{key}: given more than once"])
+                raise AnswersError([f"{shown_key(key)}: given more than once"])  # bounded, escaped
             seen[key] = value
         return seen
 
@@ -124,8 +124,8 @@ def _python_value(value: Any) -> str:
         return f"a {type(value).__name__} value"
 
 
-def _key(key: Any) -> str:
-    """A key as echoed: as typed if it is plain text, else escaped like a value."""
+def shown_key(key: Any) -> str:
+    """A key or id as echoed: as typed if it is short plain text, else bounded and escaped like a value."""
     if isinstance(key, str) and key.isprintable() and len(key) <= MAX_SHOWN:
         return key
     return shown(key)
@@ -211,8 +211,8 @@ def validate(raw: Any, kb: KnowledgeBase, *, partial: bool = False) -> ValidAnsw
     for key in unknown[:MAX_PROBLEMS]:  # a suggestion costs ~0.2 ms; 100,000 of them took 20 s
         close = difflib.get_close_matches(key, known, n=1) if isinstance(key, str) and len(key) < 100 else []
         hint = f" (did you mean {close[0]}?)" if close else ""
-        problems.append(f"{_key(key)}: unknown question{hint}")
-    problems += [f"{_key(key)}: unknown question" for key in unknown[MAX_PROBLEMS:]]
+        problems.append(f"{shown_key(key)}: unknown question{hint}")
+    problems += [f"{shown_key(key)}: unknown question" for key in unknown[MAX_PROBLEMS:]]
 
     typed: dict[str, Any] = {}
     invalid: set[str] = set()
