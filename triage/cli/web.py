@@ -31,20 +31,41 @@ def schema_command() -> None:
     help="Worker processes (each serves one request at a time). Default: the number of cores.",
 )
 @click.option("--access-log", is_flag=True, help="Log each request line (paths only: answers are never in a URL).")
-def serve_command(host: str, port: int, workers: int | None, access_log: bool) -> None:
+@click.option(
+    "--public-url",
+    metavar="URL",
+    help="Where clients reach this server, as the FHIR Questionnaire names it. Default: http://HOST:PORT.",
+)
+@click.option(
+    "--read-timeout",
+    type=click.FloatRange(0.1, 600),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long a client has to send its whole request; then 408.",
+)
+def serve_command(
+    host: str, port: int, workers: int | None, access_log: bool, public_url: str | None, read_timeout: float
+) -> None:
     """Serve the questionnaire (web pages) and the JSON API with gunicorn.
 
-    No configuration, database or network needed; nothing is stored. Stop with Ctrl-C.
+    No configuration, database or network needed; nothing is stored. It listens on
+    127.0.0.1: to serve others, put a buffering proxy such as nginx in front (docs/deploy.md).
+    Ctrl-C or SIGTERM stops it after the requests in hand.
     """
+    from ..answers import shown_key
     from .common import fail
 
     try:
         from ..web.serve import port_problem, serve
     except ImportError:
         fail([WEB_HINT], "cannot start the web server:")
+    if public_url is not None and not public_url.startswith(("http://", "https://")):
+        problem = f"--public-url: {shown_key(public_url)} is not an http:// or https:// address"
+        fail([problem], "cannot start the web server:")
     problem = port_problem(host, port)
     if problem:
         fail([problem], "cannot start the web server:")
     count = workers or os.cpu_count() or 1
     click.echo(f"triage: serving on http://{host}:{port}/ with {count} worker(s); Ctrl-C stops", err=True)
-    serve(host, port, count, access_log=access_log)
+    serve(host, port, count, access_log=access_log, public_url=public_url, read_timeout=read_timeout)

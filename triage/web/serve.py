@@ -1,5 +1,9 @@
 """Run the web app under gunicorn (a production server): sync workers, one request per
-process at a time, so each worker's experta engine is only ever used by one thread."""
+process at a time, so each worker's experta engine is only ever used by one thread
+(triage/web/worker.py: a read deadline, our headers on gunicorn's own errors, a draining stop).
+
+It is meant to run on 127.0.0.1 behind a buffering proxy (docs/deploy.md has a tested nginx
+configuration); on its own it is for one person or a small trusted network."""
 
 from __future__ import annotations
 
@@ -8,21 +12,35 @@ import socket
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.arbiter import Arbiter
+
+from .worker import TriageWorker
+
+
+class TriageArbiter(Arbiter):
+    def handle_int(self) -> None:
+        """Ctrl-C stops gracefully, as SIGTERM does (gunicorn stops at once); a second one is quick."""
+        self.handle_term()
 
 
 class TriageServer(BaseApplication):
-    def __init__(self, options: dict[str, Any]):
+    def __init__(self, options: dict[str, Any], app_config: dict[str, Any] | None = None):
         self.options = options
+        self.app_config = app_config or {}
         super().__init__()
 
     def load_config(self) -> None:
         for key, value in self.options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings:  # a setting newer gunicorns add (control_socket_disable)
+                self.cfg.set(key, value)
 
     def load(self):
         from . import create_app
 
-        return create_app()
+        return create_app(config=self.app_config)
+
+    def run(self) -> None:
+        TriageArbiter(self).run()
 
 
 def port_problem(host: str, port: int) -> str | None:
@@ -43,20 +61,33 @@ def port_problem(host: str, port: int) -> str | None:
     return None
 
 
-def serve(host: str, port: int, workers: int, *, access_log: bool = False) -> None:
+def serve(
+    host: str,
+    port: int,
+    workers: int,
+    *,
+    access_log: bool = False,
+    public_url: str | None = None,
+    read_timeout: float | None = None,
+) -> None:
+    if read_timeout is not None:
+        TriageWorker.read_timeout = read_timeout  # inherited by the workers, forked from here
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    public_url = public_url or f"http://{bind}"
     options: dict[str, Any] = {
         "bind": bind,
         "workers": workers,
-        "worker_class": "sync",
+        "worker_class": TriageWorker,
         "preload_app": True,  # load and check the knowledge base once, before forking
         "timeout": 30,
-        "graceful_timeout": 5,
+        "graceful_timeout": 10,  # seconds to finish the requests in hand and those queued
         "limit_request_line": 4094,
         "limit_request_fields": 50,
+        "limit_request_field_size": 8190,  # nginx's default large_client_header_buffers is 8 KB
+        "control_socket_disable": True,  # gunicorn 25.1+ would share one in $HOME between instances
         "accesslog": "-" if access_log else None,  # paths only: answers are never in a URL
         "errorlog": "-",
         "loglevel": "info",
         "proc_name": "triage-serve",
     }
-    TriageServer(options).run()
+    TriageServer(options, {"PUBLIC_URL": public_url.rstrip("/")}).run()
