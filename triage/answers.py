@@ -111,6 +111,16 @@ def shown(value: Any, limit: int = MAX_SHOWN) -> str:
     return "".join(pieces) + "…"
 
 
+def printable(text: str, limit: int = 200) -> str:
+    """Text from a file (a case id, a file name) as it is shown on a terminal or in XML: control
+    characters, lone surrogates and other unprintables escaped, at most ``limit`` characters."""
+    if text.isprintable() and len(text) <= limit:
+        return text
+    pieces = [char if char.isprintable() else _escaped(char) for char in text[: limit + 1]]
+    out = "".join(pieces)
+    return out if len(text) <= limit and len(out) <= limit else out[: limit - 1] + "…"
+
+
 def _escaped(char: str) -> str:
     return char.encode("unicode_escape", "backslashreplace").decode("ascii")
 

@@ -99,6 +99,9 @@ def write_report_files(
         else:
             written = write_outputs(assessment, html_path, pdf_path, force=force, now=now)
     except ReportError as error:
+        if error.written:  # the HTML was written, the PDF was not
+            done = ", ".join(str(p) for p in error.written)
+            fail([*error.problems, f"written: {done}"], "the report was only partly written:")
         fail(error.problems, "nothing written:")
     except OSError as error:
         fail([str(error)], "nothing written:")
@@ -117,7 +120,7 @@ def try_write_report(
             return [str(p) for p in write_pdf(assessment, html_path, force=force, now=now)], []
         return [str(p) for p in write_outputs(assessment, html_path, pdf_path, force=force, now=now)], []
     except ReportError as error:
-        return [], error.problems
+        return [str(p) for p in error.written], error.problems  # written: the HTML when only the PDF failed
     except OSError as error:
         return [], [str(error)]
 

@@ -125,6 +125,15 @@ def write_outputs(
     outputs: list[tuple[Path, bytes]] = [(html_target, html.encode("utf-8"))]
     if pdf_target is not None:
         outputs.append((pdf_target, render_pdf(html)))
+    written: list[Path] = []
     for path, data in outputs:
-        write_atomic(path, data, overwrite=force)
-    return [path for path, _ in outputs]
+        try:
+            write_atomic(path, data, overwrite=force)
+        except (ReportError, OSError) as error:
+            if not written:
+                raise
+            # The HTML is there and complete; say so, and why the PDF is not (a full disk).
+            reason = error.problems if isinstance(error, ReportError) else [f"{path}: {error.strerror or error}"]
+            raise ReportError(reason, written) from None
+        written.append(path)
+    return written
