@@ -29,7 +29,10 @@ def report_options(html_required: bool) -> Callable[[Callable[..., Any]], Callab
                 help="Where to write the HTML report (a name ending in .pdf writes a PDF instead, with the pdf extra).",
             ),
             click.option(
-                "--pdf", "pdf_path", metavar="REPORT.pdf", help="Also write a PDF (needs: pip install 'triage[pdf]')."
+                "--pdf",
+                "pdf_path",
+                metavar="REPORT.pdf",
+                help="Also write a PDF (needs the pdf extra: pip install 'knee-triage[pdf]').",
             ),
             click.option("--force", is_flag=True, help="Overwrite report files that already exist."),
             click.option(
@@ -54,9 +57,9 @@ def check_report_options(html_path: str | None, pdf_path: str | None, force: boo
     if pdf_path is not None and html_path is None:
         fail(["--pdf needs -o REPORT.html too"], "bad option")
     if wants_pdf_only(html_path, pdf_path):  # -o report.pdf: a real PDF, or a clear no
-        from ..report.report import PDF_HINT, check_targets, pdf_available
+        from ..report.report import PDF_HINT, check_targets, pdf_available, pdf_missing
 
-        problems = [] if pdf_available() else [f"-o {html_path}: a PDF needs the pdf extra. {PDF_HINT}"]
+        problems = [] if pdf_available() else [f"-o {html_path}: no PDF can be made. {pdf_missing() or PDF_HINT}"]
         problems += check_targets(str(html_path), None, force)
         if problems:
             fail(problems, "the report cannot be written:")

@@ -8,7 +8,7 @@ import os
 import click
 
 WEB_HINT = (
-    "the web server is an optional extra: pip install 'triage[web]' (from a source checkout: pip install '.[web]')"
+    "the web server is an optional extra: pip install 'knee-triage[web]' (from a source checkout: pip install '.[web]')"
 )
 
 

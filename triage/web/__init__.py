@@ -1,7 +1,7 @@
 """The web front end: the questionnaire as pages and a JSON API (``triage serve``).
 
 A sibling of the CLI over the library: nothing in the library imports this package. It needs
-the optional extra ``pip install 'triage[web]'`` (Flask; gunicorn for ``triage serve``).
+the optional extra ``pip install 'knee-triage[web]'`` (Flask; gunicorn for ``triage serve``).
 
 ``create_app()`` builds the Flask app. Feature areas are blueprints, registered in
 ``BLUEPRINTS`` below: to add endpoints (for example a FHIR ``$next-question``), write a
