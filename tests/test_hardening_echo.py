@@ -87,3 +87,21 @@ def test_assess_echoes_are_bounded_and_escaped(tmp_path: Path, answers_text: str
     assert result.exit_code == 2
     assert len(result.stderr) < 2_000
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+
+
+def test_nesting_is_refused_by_our_own_limit_on_every_python() -> None:
+    """From Python 3.13 `json` parses 5,000 levels: the refusal must not depend on it."""
+    from triage.answers import MAX_DEPTH
+
+    inner = MAX_DEPTH - 1  # the outer object is one level
+    assert isinstance(parse_json('{"notes": ' + "[" * inner + "]" * inner + "}")["notes"], list)
+    for text in (
+        '{"notes": ' + "[" * MAX_DEPTH + "]" * MAX_DEPTH + "}",
+        "[" * 5000 + "]" * 5000,
+        '{"a": ' * 5000 + "1" + "}" * 5000,
+    ):
+        with pytest.raises(AnswersError) as error:
+            parse_json(text)
+        assert error.value.problems == ["invalid answers: nested too deeply (an answers file is one flat object)"]
+    # brackets inside strings are text, not nesting
+    assert parse_json('{"notes": "' + "[" * 5000 + '"}')["notes"] == "[" * 5000

@@ -141,6 +141,8 @@ def test_a_client_too_slow_gets_408_and_the_worker_is_free_again() -> None:
                     break  # the server answered and closed
                 time.sleep(0.2)
             assert_ours(read_all(slow), 408)
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as idle:  # a browser's preconnect
+            assert read_all(idle) == b""  # closed after the deadline, without a 408 it never asked for
         code, _, _ = head_and_body(raw(port, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"))
         assert code == 200
 

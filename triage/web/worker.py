@@ -2,7 +2,8 @@
 a time, so each experta engine is only ever used by one thread) with three changes.
 
 - **A read deadline.** A client has READ_TIMEOUT seconds in all to send its request, however
-  slowly it trickles in; then it gets 408 and the worker is free. One slow client can hold a
+  slowly it trickles in; then it gets 408 (an idle connection, such as a browser's
+  preconnect, is closed without a word) and the worker is free. One slow client can hold a
   worker for at most that long, not forever. (Many slow clients can still keep every worker
   busy: put a buffering proxy in front, docs/deploy.md.)
 - **Errors the server answers itself** (400, 408, 414, 431: before Flask sees the request)
@@ -67,6 +68,7 @@ class _Deadline:
     def __init__(self, sock: socket.socket, seconds: float):
         self._sock = sock
         self._end = time.monotonic() + seconds
+        self.received = 0  # bytes read: none means an idle connection (a browser's preconnect)
 
     def recv(self, size: int, *flags: int) -> bytes:
         left = self._end - time.monotonic()
@@ -74,7 +76,9 @@ class _Deadline:
             raise SlowClient(errno.ETIMEDOUT, "request not read in time")
         self._sock.settimeout(left)
         try:
-            return self._sock.recv(size, *flags)
+            data = self._sock.recv(size, *flags)
+            self.received += len(data)
+            return data
         except TimeoutError:
             raise SlowClient(errno.ETIMEDOUT, "request not read in time") from None
         finally:
@@ -114,14 +118,16 @@ class TriageWorker(SyncWorker):
     def handle(self, listener: Any, client: socket.socket, addr: Any) -> None:
         """SyncWorker.handle, with the read deadline and a 408 for a client too slow."""
         req = None
+        reading = _Deadline(client, self.read_timeout)
         try:
-            parser = http.get_parser(self.cfg, _Deadline(client, self.read_timeout), addr)
+            parser = http.get_parser(self.cfg, reading, addr)
             req = next(parser)
             self.handle_request(listener, req, client, addr)
         except SlowClient:
-            self.log.info("Request not read within %g s: answered 408", self.read_timeout)
-            with contextlib.suppress(OSError):
-                write_error(client, 408, "Request Timeout", "")
+            if reading.received:  # a request begun and not finished; an idle one is just closed
+                self.log.info("Request not read within %g s: answered 408", self.read_timeout)
+                with contextlib.suppress(OSError):
+                    write_error(client, 408, "Request Timeout", "")
         except http.errors.NoMoreData:
             pass  # the client went away before sending a request
         except StopIteration:
