@@ -59,7 +59,9 @@ def check_report_options(html_path: str | None, pdf_path: str | None, force: boo
     if wants_pdf_only(html_path, pdf_path):  # -o report.pdf: a real PDF, or a clear no
         from ..report.report import PDF_HINT, check_targets, pdf_available, pdf_missing
 
-        problems = [] if pdf_available() else [f"-o {html_path}: no PDF can be made. {pdf_missing() or PDF_HINT}"]
+        hint = "" if pdf_available() else pdf_missing() or PDF_HINT
+        why = "a PDF needs the pdf extra" if hint == PDF_HINT else "no PDF can be made"
+        problems = [f"-o {html_path}: {why}. {hint}"] if hint else []
         problems += check_targets(str(html_path), None, force)
         if problems:
             fail(problems, "the report cannot be written:")
