@@ -68,4 +68,5 @@ def serve_command(
         fail([problem], "cannot start the web server:")
     count = workers or os.cpu_count() or 1
     click.echo(f"triage: serving on http://{host}:{port}/ with {count} worker(s); Ctrl-C stops", err=True)
-    serve(host, port, count, access_log=access_log, public_url=public_url, read_timeout=read_timeout)
+    app_config = {"PUBLIC_URL": public_url} if public_url else {}
+    serve(host, port, count, access_log=access_log, app_config=app_config, read_timeout=read_timeout)

@@ -67,13 +67,15 @@ def serve(
     workers: int,
     *,
     access_log: bool = False,
-    public_url: str | None = None,
+    app_config: dict | None = None,
     read_timeout: float | None = None,
 ) -> None:
     if read_timeout is not None:
         TriageWorker.read_timeout = read_timeout  # inherited by the workers, forked from here
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    public_url = public_url or f"http://{bind}"
+    # PUBLIC_URL: where clients reach us (`--public-url`), never taken from a Host header.
+    app_config = {"PUBLIC_URL": f"http://{bind}", **(app_config or {})}
+    app_config["PUBLIC_URL"] = app_config["PUBLIC_URL"].rstrip("/")
     options: dict[str, Any] = {
         "bind": bind,
         "workers": workers,
@@ -83,11 +85,10 @@ def serve(
         "graceful_timeout": 10,  # seconds to finish the requests in hand and those queued
         "limit_request_line": 4094,
         "limit_request_fields": 50,
-        "limit_request_field_size": 8190,  # nginx's default large_client_header_buffers is 8 KB
         "control_socket_disable": True,  # gunicorn 25.1+ would share one in $HOME between instances
         "accesslog": "-" if access_log else None,  # paths only: answers are never in a URL
         "errorlog": "-",
         "loglevel": "info",
         "proc_name": "triage-serve",
     }
-    TriageServer(options, {"PUBLIC_URL": public_url.rstrip("/")}).run()
+    TriageServer(options, app_config).run()
