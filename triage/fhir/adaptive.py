@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from ..answers import AnswersError, asked_questions, shown, shown_key, validate
+from ..answers import AnswersError, asked_questions, shown, validate
 from ..assessment import Assessment
 from ..flow import Flow, Progress
 from ..kb.records import KnowledgeBase
@@ -48,6 +48,8 @@ def start_response(kb: KnowledgeBase) -> dict[str, Any]:
 
 def next_question(kb: KnowledgeBase, request: Any) -> dict[str, Any]:
     """The reply to `$next-question`; AnswersError (a listed problem each) on a bad request."""
+    from ..answers import shown_key  # echoes bounded and escaped (here: `shown` is a local name below)
+
     fhir = settings(kb)
     if not isinstance(request, dict) or request.get("resourceType") != "QuestionnaireResponse":
         raise AnswersError(["the request is a QuestionnaireResponse (resourceType QuestionnaireResponse)"])
@@ -58,13 +60,13 @@ def next_question(kb: KnowledgeBase, request: Any) -> dict[str, Any]:
         response["questionnaire"] = f"#{CONTAINED_ID}"
     questionnaire, problems = _contained(response, fhir.questionnaire_url, fhir.version)
     if response.get("status") != "in-progress":
-        problems.append(f"status: {shown(response.get('status'))}; only an in-progress response can go on")
+        problems.append(f"status: {shown_key(response.get('status'))}; only an in-progress response can go on")
     if problems:
         raise AnswersError(problems)
-    shown_ids = [item.get("linkId") for item in questionnaire.get("item", []) if isinstance(item, dict)]
+    shown = [item.get("linkId") for item in questionnaire.get("item", []) if isinstance(item, dict)]
     unknown = [
         f"{shown_key(link)}: unknown question (linkId) in the contained Questionnaire"
-        for link in shown_ids
+        for link in shown
         if link not in kb.question_by_id and link != OUTCOME_LINK
     ]
     if unknown:
@@ -72,16 +74,16 @@ def next_question(kb: KnowledgeBase, request: Any) -> dict[str, Any]:
     answers = read_response(kb, response, partial=True, header=False)
     valid = validate(answers, kb, partial=True)
     asked = {q.id for q in asked_questions(kb, valid.answers)}  # a changed answer may have disabled some shown ones
-    missing = [f"{q}: required" for q in shown_ids if q in asked and kb.question_by_id[q].required and q not in answers]
+    missing = [f"{q}: required" for q in shown if q in asked and kb.question_by_id[q].required and q not in answers]
     not_shown = [
-        f"{q}: answered but never asked (not in the contained Questionnaire)" for q in answers if q not in shown_ids
+        f"{q}: answered but never asked (not in the contained Questionnaire)" for q in answers if q not in shown
     ]
     if missing or not_shown:
         raise AnswersError(missing + not_shown)
     progress = Progress(
         dict(valid.answers),
-        [q for q in shown_ids if q in kb.question_by_id],
-        {q for q in shown_ids if q in kb.question_by_id and q not in valid.answers},
+        [q for q in shown if q in kb.question_by_id],
+        {q for q in shown if q in kb.question_by_id and q not in valid.answers},
     )
     flow = Flow(kb, progress)
     upcoming = flow.next_question()
