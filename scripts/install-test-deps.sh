@@ -4,6 +4,8 @@
 #     pdfinfo, pdftoppm), fonts-liberation + fonts-dejavu-core (stable text).
 #   - Debian: libpango-1.0-0, libpangoft2-1.0-0, libharfbuzz-subset0 (what WeasyPrint,
 #     the optional [pdf] extra behind `triage report --pdf`, needs at run time).
+#   - Debian: nginx (tests/test_deploy_nginx.py starts its own, on 127.0.0.1 with a temporary
+#     prefix; the service the package would start is kept from starting).
 #   - npm: axe-core (pinned) into a git-ignored cache folder, used offline.
 #   - npm: LHC-Forms (lforms, pinned; its prebuilt web component only, fetched with
 #     `npm pack`, so none of its build-time dependencies) into .cache/lforms, for the FHIR
@@ -58,6 +60,23 @@ if [ "${#missing[@]}" -gt 0 ]; then
     apt_install "${missing[@]}"
 else
     log "apt packages present: ${APT_PACKAGES[*]}"
+fi
+
+# nginx: its package starts a system service on port 80 unless told not to. A policy-rc.d
+# that says "no" while it installs (only if there is none already: Docker images have one).
+if ! is_installed nginx; then
+    made_policy=0
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' | "${SUDO[@]}" tee /usr/sbin/policy-rc.d >/dev/null
+        "${SUDO[@]}" chmod 755 /usr/sbin/policy-rc.d
+        made_policy=1
+    fi
+    apt_install nginx || { [ "$made_policy" -eq 1 ] && "${SUDO[@]}" rm -f /usr/sbin/policy-rc.d; exit 1; }
+    if [ "$made_policy" -eq 1 ]; then
+        "${SUDO[@]}" rm -f /usr/sbin/policy-rc.d
+    fi
+else
+    log "nginx present"
 fi
 
 for tool in chromium pdftotext pdfinfo pdftoppm; do

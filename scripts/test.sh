@@ -2,7 +2,9 @@
 # Set up everything the tests need on a fresh machine, then run them all:
 # a virtualenv with the package and its test extras (editable), the Debian and npm tools
 # for the browser tests (scripts/install-test-deps.sh), the linter, the knowledge-base
-# check and pytest. Extra arguments go to pytest. `.ci/run` runs exactly this.
+# check and pytest; then the non-browser suite on Python 3.12 and 3.13
+# (scripts/test-pythons.sh; TRIAGE_OTHER_PYTHONS=0 leaves it out). Extra arguments go to
+# pytest. `.ci/run` runs exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,3 +22,9 @@ echo "== pytest"
 .venv/bin/python -m pytest "$@"
 echo "== experta's own unit tests, with our adaptations loaded"
 bash scripts/experta-tests.sh
+if [ "${TRIAGE_OTHER_PYTHONS:-1}" != "0" ]; then
+    # Fewer random examples per property there (the dev profile): the same tests, within
+    # CI's 30 minutes; 3.11 above runs the full ci profile.
+    echo "== the non-browser suite on Python 3.12 and 3.13"
+    bash scripts/test-pythons.sh -q --hypothesis-profile dev
+fi

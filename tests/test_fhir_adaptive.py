@@ -94,7 +94,7 @@ def test_bad_requests_are_listed_problems():
     assert problems(other) == [
         'contained Questionnaire: url "http://elsewhere.example/Questionnaire/x" is another questionnaire; '
         "expected https://knee-triage.example/fhir/Questionnaire/knee-triage",
-        "status: 'completed'; only an in-progress response can go on",
+        "status: completed; only an in-progress response can go on",
     ]
     huge = json.loads(json.dumps(first))  # echoed values are bounded and escaped, as in every message
     huge["contained"][0]["url"], huge["contained"][0]["version"] = "http://x/" + "u" * 100_000, "9" * 100_000

@@ -39,7 +39,8 @@ def test_the_questionnaire_points_to_next_question(client):
     assert reply.status_code == 200 and reply.mimetype == "application/fhir+json"
     questionnaire = reply.get_json()
     validate_resource(questionnaire)
-    assert questionnaire["extension"][0]["valueUrl"] == "http://localhost/fhir"
+    # the configured address (PUBLIC_URL), never the Host header
+    assert questionnaire["extension"][0]["valueUrl"] == "http://127.0.0.1:8000/fhir"
     assert client.get("/fhir/Questionnaire/other").status_code == 404
 
 

@@ -28,7 +28,7 @@ def sh(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProces
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     sh(sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", out, ROOT)
-    return next(out.glob("triage-*.whl"))
+    return next(out.glob("knee_triage-*.whl"))
 
 
 def test_wheel_contains_knowledge_base_and_templates(wheel):

@@ -253,7 +253,7 @@ def test_cli_pdf_without_weasyprint_says_how_and_writes_nothing(tmp_path: Path, 
     out, pdf = tmp_path / "r.html", tmp_path / "r.pdf"
     result = run("report", str(CASES[0]), "-o", str(out), "--pdf", str(pdf))
     assert result.exit_code == 2
-    assert "pip install 'triage[pdf]'" in result.output and "Save as PDF" in result.output
+    assert "pip install 'knee-triage[pdf]'" in result.output and "Save as PDF" in result.output
     assert not out.exists() and not pdf.exists()
 
 

@@ -77,7 +77,7 @@ def test_without_the_web_extra_serve_says_how_to_install_it():
         [sys.executable, "-c", code % free_port()], capture_output=True, text=True, timeout=60, cwd=ROOT
     )
     assert result.returncode == 2
-    assert "pip install 'triage[web]'" in result.stderr and "Traceback" not in result.stderr
+    assert "pip install 'knee-triage[web]'" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_the_cli_does_not_load_the_web_stack():

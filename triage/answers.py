@@ -7,6 +7,7 @@ sees answers to questions that were asked.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -54,16 +55,37 @@ def parse_json(text: str) -> Any:
         seen: dict[str, Any] = {}
         for key, value in pairs:
             if key in seen:
-                raise AnswersError([f"{key}: given more than once"])
+                raise AnswersError([f"{shown_key(key)}: given more than once"])  # bounded, escaped
             seen[key] = value
         return seen
 
     try:
+        if _too_deep(text):
+            raise RecursionError
         return json.loads(text, object_pairs_hook=no_duplicates, parse_constant=_reject_constant, parse_int=_parse_int)
     except json.JSONDecodeError as error:
         raise AnswersError([f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"]) from None
     except RecursionError:
         raise AnswersError(["invalid answers: nested too deeply (an answers file is one flat object)"]) from None
+
+
+# Our own limit on nesting: Python's json module stops near its recursion limit up to 3.12,
+# but parses 5,000 levels and more from 3.13. An answers file is flat; a FHIR
+# QuestionnaireResponse with its contained Questionnaire nests about a dozen levels.
+MAX_DEPTH = 200
+_STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKETS = re.compile(r"[^()]+")
+_BRACKETS = str.maketrans({"[": "(", "{": "(", "]": ")", "}": ")"})
+_DEPTH_STEP = {"(": 1, ")": -1}
+
+
+def _too_deep(text: str) -> bool:
+    """Whether JSON text nests more than MAX_DEPTH arrays and objects (strings left out).
+    Linear, and in C for all but the brackets themselves."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return False  # the usual case: not even that many brackets
+    brackets = _NOT_BRACKETS.sub("", _STRINGS.sub("", text).translate(_BRACKETS))
+    return max(itertools.accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0) > MAX_DEPTH
 
 
 MAX_DIGITS = 100  # no answer needs more; Python refuses to read ints of 4,301+ digits anyway
@@ -111,6 +133,16 @@ def shown(value: Any, limit: int = MAX_SHOWN) -> str:
     return "".join(pieces) + "…"
 
 
+def printable(text: str, limit: int = 200) -> str:
+    """Text from a file (a case id, a file name) as it is shown on a terminal or in XML: control
+    characters, lone surrogates and other unprintables escaped, at most ``limit`` characters."""
+    if text.isprintable() and len(text) <= limit:
+        return text
+    pieces = [char if char.isprintable() else _escaped(char) for char in text[: limit + 1]]
+    out = "".join(pieces)
+    return out if len(text) <= limit and len(out) <= limit else out[: limit - 1] + "…"
+
+
 def _escaped(char: str) -> str:
     return char.encode("unicode_escape", "backslashreplace").decode("ascii")
 
@@ -124,8 +156,8 @@ def _python_value(value: Any) -> str:
         return f"a {type(value).__name__} value"
 
 
-def _key(key: Any) -> str:
-    """A key as echoed: as typed if it is plain text, else escaped like a value."""
+def shown_key(key: Any) -> str:
+    """A key or id as echoed: as typed if it is short plain text, else bounded and escaped like a value."""
     if isinstance(key, str) and key.isprintable() and len(key) <= MAX_SHOWN:
         return key
     return shown(key)
@@ -211,8 +243,8 @@ def validate(raw: Any, kb: KnowledgeBase, *, partial: bool = False) -> ValidAnsw
     for key in unknown[:MAX_PROBLEMS]:  # a suggestion costs ~0.2 ms; 100,000 of them took 20 s
         close = difflib.get_close_matches(key, known, n=1) if isinstance(key, str) and len(key) < 100 else []
         hint = f" (did you mean {close[0]}?)" if close else ""
-        problems.append(f"{_key(key)}: unknown question{hint}")
-    problems += [f"{_key(key)}: unknown question" for key in unknown[MAX_PROBLEMS:]]
+        problems.append(f"{shown_key(key)}: unknown question{hint}")
+    problems += [f"{shown_key(key)}: unknown question" for key in unknown[MAX_PROBLEMS:]]
 
     typed: dict[str, Any] = {}
     invalid: set[str] = set()

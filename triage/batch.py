@@ -1,9 +1,12 @@
 """Many answer sets at once: rows in (JSON Lines or CSV), one JSON record out per row.
 
-No I/O here: the rows come from any iterable of text lines and the records are returned as
-JSON text; `triage batch` (triage/cli/batch.py) reads, writes and spreads the work over
-processes. Each row is checked by the same validation as `triage assess`; a bad row becomes
-an error record with its line number and every problem, and the next row goes on.
+No I/O here: the rows come from any iterable of lines and the records are returned as JSON
+text; `triage batch` (triage/cli/batch.py) reads, writes and spreads the work over processes.
+Each row is checked by the same validation as `triage assess`; a bad row becomes an error
+record with its line number and every problem, and the next row goes on. A line may be raw
+bytes (each decoded on its own, so one that is not UTF-8 fails only its own row) or None (a
+line too long to read, triage/io/reading.py `lines_bounded`). A byte-order mark at the start
+(Notepad, Excel's "CSV UTF-8") is dropped.
 """
 
 from __future__ import annotations
@@ -31,11 +34,33 @@ class Row:
     text: str | None = None  # a JSON line not parsed yet (parsed by whichever process assesses it)
 
 
-def jsonl_rows(lines: Iterable[str]) -> Iterator[Row]:
+Line = str | bytes | None
+BOM = "\ufeff"
+TOO_LONG = "longer than {limit:,} bytes, so not read; one person's answers take a few kilobytes"
+
+
+def decoded(number: int, line: Line, limit: int = 1_000_000) -> tuple[str, str | None]:
+    """(text, problem) for one input line; a problem means the text is empty."""
+    if line is None:
+        return "", TOO_LONG.format(limit=limit)
+    if isinstance(line, bytes):
+        try:
+            line = line.decode("utf-8")
+        except UnicodeDecodeError as error:
+            return "", f"not UTF-8 text: byte {error.start + 1} of the line cannot be read (save the file as UTF-8)"
+    if number == 1 and line.startswith(BOM):
+        line = line[1:]
+    return line, None
+
+
+def jsonl_rows(lines: Iterable[Line]) -> Iterator[Row]:
     """One answers object (or patient case) per line; blank lines are skipped."""
     for number, line in enumerate(lines, start=1):
-        if line.strip():
-            yield Row(number, text=line)
+        text, problem = decoded(number, line)
+        if problem:
+            yield Row(number, problems=(problem,))
+        elif text.strip():
+            yield Row(number, text=text)
 
 
 def parsed(row: Row) -> Row:
@@ -47,20 +72,41 @@ def parsed(row: Row) -> Row:
         return Row(row.line, problems=tuple(error.problems))
 
 
-def csv_rows(lines: Iterable[str], kb: KnowledgeBase) -> Iterator[Row]:
-    """A header of question ids, then one row per person; an empty cell leaves the question out."""
-    reader = csv.reader(iter(lines))
+def csv_rows(lines: Iterable[Line], kb: KnowledgeBase) -> Iterator[Row]:
+    """A header of question ids, then one row per person; an empty cell leaves the question out.
+
+    A line that cannot be read fails the row it is part of (a quoted cell may span lines);
+    the rows after it go on."""
+    unreadable: dict[int, str] = {}
+
+    def texts() -> Iterator[str]:
+        for number, line in enumerate(lines, start=1):
+            text, problem = decoded(number, line)
+            if problem:
+                unreadable[number] = problem
+                text = "\n"  # the reader sees a blank line; the row is reported below
+            yield text
+
+    reader = csv.reader(texts())
     header: list[str] | None = None
     start = 1
-    try:
-        for cells in reader:
-            if header is None:
-                header = [cell.strip() for cell in cells]
-            elif any(cell.strip() for cell in cells):
-                yield _csv_row(start, header, cells, kb)
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:  # the reader starts afresh on the next line
+            yield Row(start, problems=(f"unreadable CSV: {error}",))
             start = reader.line_num + 1
-    except csv.Error as error:
-        yield Row(start, problems=(f"unreadable CSV: {error}",))
+            continue
+        bad = [unreadable.pop(n) for n in range(start, reader.line_num + 1) if n in unreadable]
+        if bad:
+            yield Row(start, problems=tuple(bad))
+        elif header is None:
+            header = [cell.strip() for cell in cells]
+        elif any(cell.strip() for cell in cells):
+            yield _csv_row(start, header, cells, kb)
+        start = reader.line_num + 1
 
 
 def _csv_row(line: int, header: list[str], cells: list[str], kb: KnowledgeBase) -> Row:
@@ -92,7 +138,7 @@ def csv_value(question: Question | None, cell: str) -> Any:
     return cell
 
 
-def read_rows(lines: Iterable[str], input_format: str, kb: KnowledgeBase) -> Iterator[Row]:
+def read_rows(lines: Iterable[Line], input_format: str, kb: KnowledgeBase) -> Iterator[Row]:
     return csv_rows(lines, kb) if input_format == "csv" else jsonl_rows(lines)
 
 
@@ -109,6 +155,8 @@ def assess_row(row: Row, kb: KnowledgeBase) -> str:
             record = {"line": row.line, "ok": True, "result": assess(row.answers, kb=kb).to_dict()}
         except AnswersError as error:
             record = {"line": row.line, "ok": False, "problems": error.problems}
+        except Exception as error:  # a defect of ours must not lose the other rows; it is named
+            record = {"line": row.line, "ok": False, "problems": [f"could not be assessed ({type(error).__name__})"]}
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from .answers import missing_required
+from .answers import missing_required, shown
 from .kb.records import KnowledgeBase, Question
 
 RECORD_KEY = "stopped_early"
@@ -128,7 +128,7 @@ def check_record(
         return None, [f'{RECORD_KEY}: expected {{"disposition": ..., "because": [...], "reason": ...}}'], []
     recorded = record["disposition"]
     if recorded not in kb.disposition_by_id:
-        problems.append(f"{RECORD_KEY}: unknown disposition {recorded!r}")
+        problems.append(f"{RECORD_KEY}: unknown disposition {shown(recorded)}")  # bounded, escaped
     disposition = kb.disposition_by_id[disposition_id]
     missing = missing_required(kb, answers)
     if disposition.urgency < URGENT:

@@ -115,12 +115,19 @@ def violations_escaped(render, answers: dict, name: str, notes: str) -> list[str
     plain = {k: v for k, v in answers.items() if k not in ("name", "notes")}
     # The baseline text has the same blanks (a blank name is rightly left off the page) and no markup.
     inert = {"name": re.sub(r"\S", "x", name), "notes": re.sub(r"\S", "x", notes)}
-    baseline = _tags(render(assess({**plain, **inert}, kb=KB), now=NOW))
+    inert_page = render(assess({**plain, **inert}, kb=KB), now=NOW)
+    baseline = _tags(inert_page)
     page = render(assess({**plain, "name": name, "notes": notes}, kb=KB), now=NOW)
     problems = []
     if _tags(page) != baseline:
         problems.append("free text changed the document's elements")
-    problems += [f"raw markup {raw!r} in the page" for raw in (name, notes) if "<" in raw and raw in page]
+    # Raw: the text shows up more often than the page's own markup has it (a lone "<" is
+    # in every page; counted against the page with inert text, it must not be more often).
+    problems += [
+        f"raw markup {raw!r} in the page"
+        for raw in (name, notes)
+        if "<" in raw and page.count(raw) > inert_page.count(raw)
+    ]
     return problems
 
 
@@ -132,6 +139,11 @@ def test_p10_free_text_cannot_inject_markup(answers: dict, name: str, notes: str
 @given(any_answers(KB), st.text(min_size=1, max_size=200), st.text(max_size=300))
 def test_p10_any_text_is_shown_escaped(answers: dict, name: str, notes: str) -> None:
     assert violations_escaped(report.render_report, answers, name, notes) == []
+
+
+def test_p10_a_lone_angle_bracket_is_text_not_markup() -> None:
+    """Found by hypothesis on 3.13: notes "<" was taken for raw markup (every page has a "<")."""
+    assert violations_escaped(report.render_report, normalise(KB, BACKGROUNDS["no-pain"]), "0", "<") == []
 
 
 def test_p10_bites_unescaped_name() -> None:

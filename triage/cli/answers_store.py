@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,9 @@ class AnswersStore:
     """The answers file (format 1) and its sidecar FILE.progress."""
 
     def __init__(self, path: Path | str):
-        self.path = Path(path)
+        # A symlink is followed: its lock and saves are the real file's, so a second
+        # `triage ask` through a link is refused, and a save keeps the link a link.
+        self.path = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
         self.progress_path = self.path.with_name(self.path.name + PROGRESS_SUFFIX)
         self._lock = FileLock(self.path.with_name(f".{self.path.name}.lock"))
 

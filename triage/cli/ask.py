@@ -95,7 +95,7 @@ def finish(outcome: Outcome, store: AnswersStore, color: bool | None, report: Re
     )
     click.echo(screen, color=color)
     if problems:
-        fail(problems, "the report was not written:")
+        fail(problems, "the report was only partly written:" if report_line else "the report was not written:")
 
 
 @click.command("ask")

@@ -1,15 +1,16 @@
 """`triage batch IN -o OUT`: assess every row of a JSON Lines or CSV file, streaming.
 
 Rows are read, assessed and written in chunks, so memory stays flat whatever the size of the
-input. With --jobs N, N worker processes each build the engine once and take chunks in turn;
-at most a few chunks per worker are in flight, and results are written in input order.
+input (and of its longest line: triage/io/reading.py `lines_bounded`). No row is lost to
+another: a line that cannot be read or assessed becomes that row's error record. With
+--jobs N, N worker processes each build the engine once and take chunks in turn; at most a
+few chunks per worker are in flight, and results are written in input order.
 """
 
 from __future__ import annotations
 
 import collections
 import contextlib
-import io
 import itertools
 import multiprocessing
 import os
@@ -44,7 +45,8 @@ def _encoded(rows: list[Row], kb: KnowledgeBase) -> tuple[bytes, int, int]:
     hundreds), with its number of rows and of failed rows."""
     records = assess_rows(rows, kb)
     failed = sum('"ok":false' in record[:40] for record in records)
-    return "".join(record + "\n" for record in records).encode("utf-8"), len(records), failed
+    # backslashreplace: a lone surrogate, which no record should hold, is written as its JSON escape
+    return "".join(record + "\n" for record in records).encode("utf-8", "backslashreplace"), len(records), failed
 
 
 def _work(rows: list[Row]) -> tuple[bytes, int, int]:
@@ -107,27 +109,32 @@ def batch_command(input_file: str, output: str, input_format: str | None, jobs: 
     person per row). OUT gets one record per row, in the order of IN: {"line", "ok": true,
     "result"} or {"line", "ok": false, "problems"}.
 
-    Exits 0 when every row was assessed, 1 when some rows had problems (their records say
-    which), 2 when the command cannot run at all.
+    Every row gets its record: a line that is not UTF-8, is over 1,000,000 bytes or is not
+    valid JSON fails only its own row. Exits 0 when every row was assessed, 1 when some rows
+    had problems (their records say which; the rest were written), 2 when the command could
+    not run (IN unreadable, OUT unwritable: then no OUT file is left).
     """
+    from ..answers import shown_key
     from .common import fail
 
     fmt = input_format or ("csv" if input_file.lower().endswith(".csv") else "jsonl")
+    if output != "-" and Path(output).is_dir():
+        fail([f"{shown_key(output)}: is a folder; give a file name"], "cannot write the results")
     if output != "-" and Path(output).exists() and not force:
-        fail([f"{output} exists; use --force to replace it"], "will not overwrite")
+        fail([f"{shown_key(output)} exists; use --force to replace it"], "will not overwrite")
     if output != "-" and not Path(output).resolve().parent.is_dir():
-        fail([f"{Path(output).parent}: no such folder"], "cannot write the results")
-    from ..io.reading import InputError, open_regular
+        fail([f"{shown_key(str(Path(output).parent))}: no such folder"], "cannot write the results")
+    from ..io.reading import InputError, lines_bounded, open_regular
 
     try:
         # A regular file only (or -): a FIFO with no writer would hang, /dev/zero never ends.
-        source = sys.stdin if input_file == "-" else io.TextIOWrapper(open_regular(input_file), "utf-8", newline="")
+        source = sys.stdin.buffer if input_file == "-" else open_regular(input_file)
         show = sys.stderr.isatty() and input_file != "-"
         total = _count_lines(input_file) if show else None  # a second read of IN: only for the bar
     except InputError as error:
         fail(error.problems, "cannot read the input")
     except OSError as error:
-        fail([f"{input_file}: {error.strerror or error}"], "cannot read the input")
+        fail([f"{shown_key(input_file)}: {error.strerror or error}"], "cannot read the input")
     kb = load_knowledge_base()
     failed = done = 0
     try:
@@ -137,14 +144,41 @@ def batch_command(input_file: str, output: str, input_format: str | None, jobs: 
             _output(output, force) as out,
             click.progressbar(length=total or 0, label="assessing", file=sys.stderr if show else hidden) as bar,
         ):
-            for block, rows, bad in _results(read_rows(source, fmt, kb), jobs, kb):
+            for block, rows, bad in _results(read_rows(_reading(lines_bounded(source)), fmt, kb), jobs, kb):
                 out.write(block)
                 done += rows
                 failed += bad
                 bar.update(rows)
-    except UnicodeDecodeError as error:
-        fail([f"{input_file}: not UTF-8 text ({error.reason} at byte {error.start})"], "cannot read the input")
+            out.flush()
+    except _ReadFailed as error:
+        fail([f"{shown_key(input_file)}: {error.reason}"], "cannot read the input (no results file written)")
     except FileExistsError:
-        fail([f"{output} appeared while the batch ran; use --force to replace it"], "will not overwrite")
+        fail([f"{shown_key(output)} appeared while the batch ran; use --force to replace it"], "will not overwrite")
+    except OSError as error:  # a full disk, a folder we may not write to, a closed pipe
+        where = "standard output" if output == "-" else shown_key(output)
+        kept = "the results written before it are incomplete" if output == "-" else "no results file written"
+        _silence_stdout()
+        fail([f"{where}: {error.strerror or error}", kept], "cannot write the results")
     click.echo(f"triage batch: {done} rows, {done - failed} assessed, {failed} with problems", err=True)
     sys.exit(1 if failed else 0)
+
+
+class _ReadFailed(Exception):
+    def __init__(self, error: OSError):
+        super().__init__(error)
+        self.reason = error.strerror or str(error)
+
+
+def _reading(lines: Iterator[bytes | None]) -> Iterator[bytes | None]:
+    """The lines, with a read error told apart from a write error (both are OSError)."""
+    try:
+        yield from lines
+    except OSError as error:
+        raise _ReadFailed(error) from None
+
+
+def _silence_stdout() -> None:
+    """After standard output failed, point it at /dev/null: the exit's flush must not fail again."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())

@@ -52,7 +52,9 @@ def print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
         kb = load_knowledge_base()
     except KnowledgeBaseError as error:
         fail(error.problems, "the knowledge base cannot be loaded:")
-    click.echo(f"triage {version('triage')}")
+    from ..kb.paths import DISTRIBUTION
+
+    click.echo(f"triage {version(DISTRIBUTION)}")
     click.echo(f"knowledge base {kb.version} (sha256 {kb.sha256})")
     ctx.exit()
 

@@ -29,7 +29,10 @@ def report_options(html_required: bool) -> Callable[[Callable[..., Any]], Callab
                 help="Where to write the HTML report (a name ending in .pdf writes a PDF instead, with the pdf extra).",
             ),
             click.option(
-                "--pdf", "pdf_path", metavar="REPORT.pdf", help="Also write a PDF (needs: pip install 'triage[pdf]')."
+                "--pdf",
+                "pdf_path",
+                metavar="REPORT.pdf",
+                help="Also write a PDF (needs the pdf extra: pip install 'knee-triage[pdf]').",
             ),
             click.option("--force", is_flag=True, help="Overwrite report files that already exist."),
             click.option(
@@ -54,9 +57,11 @@ def check_report_options(html_path: str | None, pdf_path: str | None, force: boo
     if pdf_path is not None and html_path is None:
         fail(["--pdf needs -o REPORT.html too"], "bad option")
     if wants_pdf_only(html_path, pdf_path):  # -o report.pdf: a real PDF, or a clear no
-        from ..report.report import PDF_HINT, check_targets, pdf_available
+        from ..report.report import PDF_HINT, check_targets, pdf_available, pdf_missing
 
-        problems = [] if pdf_available() else [f"-o {html_path}: a PDF needs the pdf extra. {PDF_HINT}"]
+        hint = "" if pdf_available() else pdf_missing() or PDF_HINT
+        why = "a PDF needs the pdf extra" if hint == PDF_HINT else "no PDF can be made"
+        problems = [f"-o {html_path}: {why}. {hint}"] if hint else []
         problems += check_targets(str(html_path), None, force)
         if problems:
             fail(problems, "the report cannot be written:")
@@ -99,6 +104,9 @@ def write_report_files(
         else:
             written = write_outputs(assessment, html_path, pdf_path, force=force, now=now)
     except ReportError as error:
+        if error.written:  # the HTML was written, the PDF was not
+            done = ", ".join(str(p) for p in error.written)
+            fail([*error.problems, f"written: {done}"], "the report was only partly written:")
         fail(error.problems, "nothing written:")
     except OSError as error:
         fail([str(error)], "nothing written:")
@@ -117,7 +125,7 @@ def try_write_report(
             return [str(p) for p in write_pdf(assessment, html_path, force=force, now=now)], []
         return [str(p) for p in write_outputs(assessment, html_path, pdf_path, force=force, now=now)], []
     except ReportError as error:
-        return [], error.problems
+        return [str(p) for p in error.written], error.problems  # written: the HTML when only the PDF failed
     except OSError as error:
         return [], [str(error)]
 

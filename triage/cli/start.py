@@ -13,11 +13,17 @@ changes: output is flushed, files closed and exit handlers run as before; only c
 those objects are not collected, which the end of the process does anyway.
 
 Library users are not affected: this runs only when the command does.
+
+Standard output that cannot be written (a full disk, `> /dev/full`) is a clear message and
+exit 2, not a traceback: the output is flushed here, where the failure can be caught.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import os
+import sys
 
 FIRST_GENERATION_THRESHOLD = 50_000
 
@@ -27,6 +33,18 @@ def run() -> None:
     from .main import main
 
     try:
-        main()
+        try:
+            main()
+        finally:
+            sys.stdout.flush()
+    except OSError as error:
+        _output_failed(error)
     finally:
         gc.freeze()  # the exit's last collection would walk every object for nothing
+
+
+def _output_failed(error: OSError) -> None:
+    with contextlib.suppress(OSError, ValueError):  # the exit's own flush must not fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.stderr.write(f"triage: cannot write the output\n  - {error.strerror or error}\n")
+    sys.exit(2)

@@ -49,6 +49,8 @@ def start_response(kb: KnowledgeBase) -> dict[str, Any]:
 
 def next_question(kb: KnowledgeBase, request: Any) -> dict[str, Any]:
     """The reply to `$next-question`; AnswersError (a listed problem each) on a bad request."""
+    from ..answers import shown_key  # echoes bounded and escaped (here: `shown` is a local name below)
+
     fhir = settings(kb)
     if not isinstance(request, dict) or request.get("resourceType") != "QuestionnaireResponse":
         raise AnswersError(["the request is a QuestionnaireResponse (resourceType QuestionnaireResponse)"])
@@ -59,12 +61,12 @@ def next_question(kb: KnowledgeBase, request: Any) -> dict[str, Any]:
         response["questionnaire"] = f"#{CONTAINED_ID}"
     questionnaire, problems = _contained(response, fhir.questionnaire_url, fhir.version)
     if response.get("status") != "in-progress":
-        problems.append(f"status: {response.get('status')!r}; only an in-progress response can go on")
+        problems.append(f"status: {shown_key(response.get('status'))}; only an in-progress response can go on")
     if problems:
         raise AnswersError(problems)
     shown = [item.get("linkId") for item in questionnaire.get("item", []) if isinstance(item, dict)]
     unknown = [
-        f"{link}: unknown question (linkId) in the contained Questionnaire"
+        f"{shown_key(link)}: unknown question (linkId) in the contained Questionnaire"
         for link in shown
         if link not in kb.question_by_id and link not in (OUTCOME_LINK, NOTICE_LINK)
     ]

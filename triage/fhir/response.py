@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..answers import AnswersError, ValidAnswers, missing_required, validate
+from ..answers import AnswersError, ValidAnswers, missing_required, shown, shown_key, validate
 from ..early_stop import RECORD_KEY, split_record
 from ..kb.records import KnowledgeBase, Question
 from .questionnaire import NOTICE_LINK
@@ -92,7 +92,8 @@ def read_response(kb: KnowledgeBase, resource: Any, *, partial: bool = False, he
             if echoed and not item.get("answer"):
                 continue  # a help text or the disclaimer echoed back, no answer: nothing to read
             close = difflib.get_close_matches(link, kb.question_by_id, n=1)
-            problems.append(f"{link}: unknown question (linkId){f' (did you mean {close[0]}?)' if close else ''}")
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            problems.append(f"{shown_key(link)}: unknown question (linkId){hint}")
             continue
         if link in seen:
             problems.append(f"{link}: answered more than once")
@@ -128,7 +129,7 @@ def _check_header(fhir: FhirSettings, resource: Any) -> list[str]:
     kind = resource.get("resourceType")
     if kind != "QuestionnaireResponse":
         hint = " (an answers file, not a QuestionnaireResponse?)" if kind is None else ""
-        problems.append(f"resourceType: expected QuestionnaireResponse, got {json.dumps(kind)}{hint}")
+        problems.append(f"resourceType: expected QuestionnaireResponse, got {shown(kind)}{hint}")
     reference = resource.get("questionnaire")
     if isinstance(reference, str) and reference.startswith("#"):
         problems += _check_contained(fhir, resource, reference[1:])  # a $next-question response, read back
@@ -137,13 +138,15 @@ def _check_header(fhir: FhirSettings, resource: Any) -> list[str]:
     else:
         url, _, version = reference.partition("|")
         if url != fhir.questionnaire_url:
-            problems.append(f"questionnaire: {reference} is another questionnaire; expected {fhir.questionnaire_url}")
+            expected = fhir.questionnaire_url
+            problems.append(f"questionnaire: {shown_key(reference)} is another questionnaire; expected {expected}")
         elif version and version != fhir.version:
-            problems.append(f"questionnaire: version {version} is not this knowledge base's version {fhir.version}")
+            mine = fhir.version
+            problems.append(f"questionnaire: version {shown_key(version)} is not this knowledge base's version {mine}")
     status = resource.get("status")
     if status not in READABLE_STATUSES:
         problems.append(
-            f"status: {json.dumps(status)} cannot be assessed; expected one of {', '.join(READABLE_STATUSES)}"
+            f"status: {shown(status)} cannot be assessed; expected one of {', '.join(READABLE_STATUSES)}"
         )
     return problems
 
@@ -202,7 +205,7 @@ def _answer_value(fhir: FhirSettings, question: Question, answers: Any) -> tuple
         return None, f"the answer needs exactly one value ({expected})"
     key, value = next(iter(values.items()))
     if key != expected:
-        return None, f"expected {expected}, got {key}"
+        return None, f"expected {expected}, got {shown_key(key)}"
     if key != "valueCoding":
         return value, None  # the answers validator checks range and type of the value itself
     if not isinstance(value, dict) or not isinstance(value.get("code"), str):

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from ..answers import CASE_KEYS, AnswersError
+from ..answers import CASE_KEYS, AnswersError, printable, shown, shown_key
 from ..assessment import Assessment, assess
 from ..kb.records import KnowledgeBase
 
@@ -71,20 +71,23 @@ def case_problems(raw: Any, kb: KnowledgeBase) -> list[str]:
         problems.append('needs "answers": {...} (an answers object)')
     expected = raw.get("expected")
     if expected not in kb.disposition_by_id:
-        problems.append(f'"expected" should be one of {", ".join(kb.disposition_by_id)}, not {expected!r}')
+        problems.append(f'"expected" should be one of {", ".join(kb.disposition_by_id)}, not {shown(expected)}')
     elif "urgency" in raw and raw["urgency"] != kb.disposition_by_id[expected].urgency:
         right = kb.disposition_by_id[expected].urgency
-        problems.append(f'"urgency" {raw["urgency"]!r} is not the urgency of {expected} ({right})')
+        problems.append(f'"urgency" {shown(raw["urgency"])} is not the urgency of {expected} ({right})')
     if "id" in raw and not isinstance(raw["id"], str):
         problems.append('"id" should be text')
     unknown = sorted(set(raw) - CASE_KEYS)
     if unknown:
-        problems.append(f"unknown key(s) {unknown} (allowed: {', '.join(sorted(CASE_KEYS))})")
+        named = ", ".join(shown_key(key) for key in unknown[:10]) + (", …" if len(unknown) > 10 else "")
+        problems.append(f"unknown key(s) {named} (allowed: {', '.join(sorted(CASE_KEYS))})")
     return problems
 
 
 def run_case(raw: Any, kb: KnowledgeBase, file: str, default_id: str) -> CaseOutcome:
     case_id = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else default_id
+    # Ids and file names are shown on a terminal and written to XML: escaped and bounded here, once.
+    case_id, file = printable(case_id), printable(file)
     problems = case_problems(raw, kb)
     if problems:
         return CaseOutcome(case_id, file, problems=tuple(problems))
@@ -99,7 +102,7 @@ def run_case(raw: Any, kb: KnowledgeBase, file: str, default_id: str) -> CaseOut
 
 
 def error_outcome(file: str, default_id: str, problems: list[str]) -> CaseOutcome:
-    return CaseOutcome(default_id, file, problems=tuple(problems))
+    return CaseOutcome(printable(default_id), printable(file), problems=tuple(printable(p, 1000) for p in problems))
 
 
 def counts(outcomes: list[CaseOutcome]) -> dict[str, int]:

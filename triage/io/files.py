@@ -148,7 +148,16 @@ class FileLock:
     def acquire(self) -> None:
         """Take the lock or raise Locked at once (never waits); OSError if it cannot be made."""
         while True:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+            # O_NOFOLLOW: a lock file planted as a symlink must not make us create or open
+            # the file it points to (ELOOP instead: "cannot save", nothing created).
+            flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+            try:
+                fd = os.open(self.path, flags, 0o600)
+            except OSError as error:
+                if os.path.islink(self.path):
+                    why = f"the lock file {self.path.name} is a symbolic link; remove it"
+                    raise OSError(error.errno, why) from None
+                raise
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
 MAX_BYTES = 1_000_000  # an answers file is about 2 kB; a megabyte is far more than any real one
@@ -78,3 +78,18 @@ def _decode(name: str, data: bytes) -> str:
         return data.decode("utf-8-sig")  # -sig: a leading byte-order mark is dropped
     except UnicodeDecodeError as error:
         raise InputError([f"{name}: not UTF-8 text (byte {error.start + 1} cannot be read)"]) from None
+
+
+MAX_LINE = 1_000_000  # bytes in one line of a batch input: one person's answers take a few kilobytes
+
+
+def lines_bounded(stream: BinaryIO, limit: int = MAX_LINE) -> Iterator[bytes | None]:
+    """Each line of a binary stream, newline included; None for a line over ``limit`` bytes,
+    which is skipped without ever being held whole in memory (a 300 MB line costs 64 KB)."""
+    while line := stream.readline(limit + 1):
+        if len(line) > limit and not line.endswith(b"\n"):
+            while (rest := stream.readline(1 << 16)) and not rest.endswith(b"\n"):
+                pass
+            yield None
+        else:
+            yield line

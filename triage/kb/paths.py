@@ -10,6 +10,10 @@ import os
 from functools import cache
 from pathlib import Path
 
+# The name this program is installed by (`pip install knee-triage`). PyPI's `triage` is an
+# unrelated project; the import package and the command stay `triage`.
+DISTRIBUTION = "knee-triage"
+
 KB_ENV = "TRIAGE_KB"  # a knowledge-base folder to use instead of the shipped one (`triage --kb DIR` sets it)
 
 _PACKAGE = Path(__file__).resolve().parents[1]  # triage/, the package this kb/ sits in

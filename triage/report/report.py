@@ -26,7 +26,7 @@ from ..assessment import Assessment
 from ..io import files
 from .clock import format_time, report_time
 from .error import ReportError
-from .pdf import PDF_HINT, pdf_available, render_pdf
+from .pdf import PDF_HINT, pdf_available, pdf_missing, render_pdf
 from .templates import environment
 from .view import checked_red_flags, report_context
 
@@ -38,6 +38,7 @@ __all__ = [
     "checked_red_flags",
     "format_time",
     "pdf_available",
+    "pdf_missing",
     "render_pdf",
     "render_report",
     "report_context",
@@ -61,7 +62,7 @@ def write_pdf(
     target = Path(pdf_path)
     problems = check_targets(target, None, force)
     if not pdf_available():
-        problems.append(PDF_HINT)
+        problems.append(pdf_missing() or PDF_HINT)
     if problems:
         raise ReportError(problems)
     data = render_pdf(render_report(assessment, now=now or report_time()))
@@ -98,7 +99,7 @@ def check_targets(html_path: str | os.PathLike[str], pdf_path: str | os.PathLike
         elif not path.parent.is_dir():
             problems.append(f"{path.parent}: no such folder")
     if pdf_path is not None and not pdf_available():
-        problems.append(PDF_HINT)
+        problems.append(pdf_missing() or PDF_HINT)
     return problems
 
 
@@ -125,6 +126,15 @@ def write_outputs(
     outputs: list[tuple[Path, bytes]] = [(html_target, html.encode("utf-8"))]
     if pdf_target is not None:
         outputs.append((pdf_target, render_pdf(html)))
+    written: list[Path] = []
     for path, data in outputs:
-        write_atomic(path, data, overwrite=force)
-    return [path for path, _ in outputs]
+        try:
+            write_atomic(path, data, overwrite=force)
+        except (ReportError, OSError) as error:
+            if not written:
+                raise
+            # The HTML is there and complete; say so, and why the PDF is not (a full disk).
+            reason = error.problems if isinstance(error, ReportError) else [f"{path}: {error.strerror or error}"]
+            raise ReportError(reason, written) from None
+        written.append(path)
+    return written

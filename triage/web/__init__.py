@@ -1,7 +1,7 @@
 """The web front end: the questionnaire as pages and a JSON API (``triage serve``).
 
 A sibling of the CLI over the library: nothing in the library imports this package. It needs
-the optional extra ``pip install 'triage[web]'`` (Flask; gunicorn for ``triage serve``).
+the optional extra ``pip install 'knee-triage[web]'`` (Flask; gunicorn for ``triage serve``).
 
 ``create_app()`` builds the Flask app. Feature areas are blueprints, registered in
 ``BLUEPRINTS`` below: to add endpoints (for example a FHIR ``$next-question``), write a
@@ -40,6 +40,8 @@ def create_app(*, extra_blueprints: Iterable[Blueprint] = (), config: dict[str, 
     broken knowledge base stops the server at start, not at the first request)."""
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=MAX_BODY, MAX_FORM_MEMORY_SIZE=MAX_BODY, JSON_SORT_KEYS=False)
+    # Where clients reach this server (the FHIR Questionnaire names it); never the Host header.
+    app.config["PUBLIC_URL"] = "http://127.0.0.1:8000"
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.config.update(config or {})
@@ -65,4 +67,8 @@ def create_app(*, extra_blueprints: Iterable[Blueprint] = (), config: dict[str, 
     from .errors import register_errors
 
     register_errors(app)
+    from .bodies import buffer_chunked
+    from .fhir import MAX_FHIR_BODY
+
+    app.wsgi_app = buffer_chunked(app.wsgi_app, max(MAX_BODY, MAX_FHIR_BODY))  # type: ignore[method-assign]
     return app

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, jsonify, request
 
 from ..ambulance_check import emergency_causes
-from ..answers import AnswersError, bounded, parse_json, unwrap_case, validate
+from ..answers import AnswersError, bounded, parse_json, shown_key, unwrap_case, validate
 from ..assessment import assess
 from ..flow import EMERGENCY, Flow, Progress, forget_stale
 from ..kb.load import load_knowledge_base
@@ -88,7 +88,7 @@ def _next_request(kb: KnowledgeBase, body: Any) -> WebState:
     if not isinstance(body, dict):
         raise AnswersError(['send a JSON object: {"answers": {...}, "skipped": [...]}'])
     unknown = sorted(set(body) - {"answers", "skipped"})
-    problems = [f"{key}: unknown field (expected answers, skipped)" for key in unknown]
+    problems = [f"{shown_key(key)}: unknown field (expected answers, skipped)" for key in unknown]
     answers, skipped = body.get("answers", {}), body.get("skipped", [])
     if not isinstance(skipped, list) or not all(isinstance(s, str) for s in skipped):
         problems.append("skipped: expected a list of question ids")
@@ -96,7 +96,7 @@ def _next_request(kb: KnowledgeBase, body: Any) -> WebState:
     for qid in skipped:
         question = kb.question_by_id.get(qid)
         if question is None:
-            problems.append(f"skipped: {qid}: unknown question")
+            problems.append(f"skipped: {shown_key(qid)}: unknown question")
         elif question.required:
             problems.append(f"skipped: {qid}: required, it cannot be skipped")
     try:

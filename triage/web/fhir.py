@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from ..answers import AnswersError
 from ..fhir import build_bundle, build_questionnaire, next_question, settings
@@ -53,7 +53,8 @@ def _known(questionnaire_id: str) -> bool:
 def questionnaire_endpoint(questionnaire_id: str) -> Response:
     if not _known(questionnaire_id):
         return outcome([f"no Questionnaire {questionnaire_id!r}"], 404, "not-found")
-    return _fhir(build_questionnaire(load_knowledge_base(), adaptive_url=request.url_root + "fhir"))
+    base = current_app.config["PUBLIC_URL"]  # configured: a Host header must not choose it (N14)
+    return _fhir(build_questionnaire(load_knowledge_base(), adaptive_url=base + "/fhir"))
 
 
 @fhir_api.post("/fhir/Questionnaire/<questionnaire_id>/$next-question")
