@@ -157,7 +157,7 @@ def check_in(plan: Plan, answers: dict[str, Any]) -> CheckInResult:
     missing = [q.id for q in red_flags_for_everyone(plan) if q.id not in now]
     updated = updated_answers(plan, when, now)
     missing += [q.id for q in missing_required(kb, updated) if q.id not in missing]
-    planned = plan.weeks[week - 1].walks or 0
+    planned = plan.weeks_through(week)[week - 1].walks or 0
     done = ci.get("walks_done")
     if done is not None and done > planned:
         problems.append(f"walks_done: at most the {planned} planned walks")
@@ -181,7 +181,7 @@ def check_in(plan: Plan, answers: dict[str, Any]) -> CheckInResult:
     raised = rerun is not None and any(r.floor and kb.disposition_by_id[r.floor].urgency >= 1 for r in rerun.fired)
     red_flag = unsure or raised
     if day < p.earliest_day and not (red_flag or changes):
-        first = plan.weeks[week - 1].day(p.earliest_day)
+        first = plan.weeks_through(week)[week - 1].day(p.earliest_day)
         raise PlanError([f"date: too early for week {week}'s check-in; check in from {first.isoformat()}, "
                          "or now only if something new worries you (a question under 'Now')"])  # fmt: skip
     previous = [c for c in plan.checkins if c.week == week]

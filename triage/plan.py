@@ -131,6 +131,10 @@ class Plan(NamedTuple):
     def weeks(self) -> tuple[Week, ...]:
         return plan_weeks(self)
 
+    def weeks_through(self, week: int) -> tuple[Week, ...]:
+        """The weeks with every week up to ``week`` set (weeks missed since the last check-in repeat)."""
+        return plan_weeks(self, through=week)
+
     @property
     def current_week(self) -> Week:
         """The week to do now: the first week not checked in (the last one when finished)."""
@@ -205,12 +209,14 @@ def move(params: PlanParameters, step: int, outcome: str) -> int:
     return min(step, top)
 
 
-def plan_weeks(plan: Plan) -> tuple[Week, ...]:
-    """Every plan week: set up to the week after the last check-in (a missed week repeats)."""
+def plan_weeks(plan: Plan, through: int = 0) -> tuple[Week, ...]:
+    """Every plan week: set up to the week after the last check-in, or to ``through`` (a missed
+    week repeats)."""
     p = plan.params
     ladder = capped_ladder(p)
     last: dict[int, CheckIn] = {c.week: c for c in plan.checkins}  # a later one in a week replaces
     done = max(last, default=0)
+    known = max(done + 1, through)
     escalated = plan.status == "escalated"
     disposition = plan.first_disposition
     step: int | None = plan.start_step
@@ -222,7 +228,7 @@ def plan_weeks(plan: Plan) -> tuple[Week, ...]:
                 disposition = before.disposition
             step = (
                 None
-                if step is None or n > done + 1 or (escalated and n > done)
+                if step is None or n > known or (escalated and n > done)
                 else move(p, step, before.outcome if before else "repeat")
             )
         walks, minutes = ladder[step] if step is not None else (None, None)
