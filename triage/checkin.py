@@ -32,6 +32,10 @@ class CheckInResult(NamedTuple):
     assessment: Assessment | None  # the assessment run again, when it was
     next_week: Week | None  # None when escalated or finished
 
+    def __repr__(self) -> str:  # not the whole knowledge base
+        c = self.checkin
+        return f"CheckInResult(week {c.week} day {c.day}: {c.colour}, {c.outcome}, {self.disposition.id})"
+
     @property
     def escalated(self) -> bool:
         return self.checkin.outcome == "escalate"

@@ -114,6 +114,9 @@ class Plan(NamedTuple):
     current_answers: dict[str, Any] | None = None
     answers_date: date | None = None
 
+    def __repr__(self) -> str:  # not the whole knowledge base
+        return f"Plan({self.start}, {self.first_disposition}, step {self.start_step}, {len(self.checkins)} check-ins)"
+
     @property
     def disposition(self) -> str:
         return self.checkins[-1].disposition if self.checkins else self.first_disposition
@@ -176,7 +179,7 @@ def make_plan(assessment: Assessment, start: date, *, params: PlanParameters | N
         start=start,
         answers=answers,
         first_disposition=assessment.disposition.id,
-        start_step=start_step(params, answers),
+        start_step=min(start_step(params, answers), len(capped_ladder(params)) - 1),
         baseline_pain=int(answers.get("pain_score") or 0),
         current_answers=answers,
         answers_date=start,
