@@ -77,8 +77,11 @@ def updated_answers(plan: Plan, when: date, now: dict[str, Any]) -> dict[str, An
     return {k: v for k, v in answers.items() if k in asked}
 
 
-def next_now_question(plan: Plan, when: date, now: dict[str, Any], changes: str | None) -> Question | str | None:
-    """What to ask next after the traffic light: a Question, "changes" (question 5) or None."""
+def next_now_question(
+    plan: Plan, when: date, now: dict[str, Any], changes: str | None, skipped: frozenset[str] = frozenset()
+) -> Question | str | None:
+    """What to ask next after the traffic light: a Question, "changes" (question 5) or None.
+    ``skipped``: optional questions left empty (not asked again)."""
     for question in red_flags_for_everyone(plan):
         if question.id not in now:
             return question
@@ -89,7 +92,7 @@ def next_now_question(plan: Plan, when: date, now: dict[str, Any], changes: str 
     if changes != "no":
         asked = {q.id for q in asked_questions(plan.kb, updated_answers(plan, when, now))}
         for qid in plan.params.asks_again:
-            if qid in asked and qid not in now:
+            if qid in asked and qid not in now and qid not in skipped:
                 return plan.kb.question_by_id[qid]
         for question in missing_required(plan.kb, updated_answers(plan, when, now)):
             return question
