@@ -201,7 +201,7 @@ def check_in(plan: Plan, answers: dict[str, Any]) -> CheckInResult:
     disposition = plan.disposition
     if rerun is not None and rerun.urgency > kb.disposition_by_id[disposition].urgency:
         outcome, disposition = "escalate", rerun.disposition.id
-        reasons = (*reasons, "The answers now need someone to look at your knee.")
+        reasons = (plan.params.wording["rerun_escalates"],)  # the week's colour no longer matters
     elif two_reds:
         disposition = p.escalate_to
     elif rerun is not None and disposition in p.backward_for and rerun.disposition.id not in p.backward_for:

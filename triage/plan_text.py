@@ -68,10 +68,10 @@ def result_lines(result: CheckInResult, file: str) -> list[str]:
     w = plan.params.wording
     if result.escalated:
         d = result.disposition
-        lines = [w["outcome_escalate"].format(title=d.title, timeframe=d.timeframe), d.summary]
+        lines = [w["outcome_escalate"].format(title=d.title, timeframe=d.timeframe), *c.reasons, "", d.summary]
         if result.assessment is not None:
             lines += [f"- {a.text}" for a in result.assessment.advice if a.group == "now"][:3]
-        return [*lines, *c.reasons]
+        return lines
     colour = {"green": "Green: going well.", "amber": "Amber: some pain, take care.", "red": "Red: too much pain."}
     lines = [f"Week {c.week}: {colour.get(c.colour or '', 'No walks this week.')}"]
     lines.append(w[f"outcome_{c.outcome}"])
