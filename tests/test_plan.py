@@ -224,3 +224,35 @@ def test_bad_check_in_answers_are_listed() -> None:
         check_in(plan, checkin_answers(plan, 1) | {"date": "2025-12-01"})
     with pytest.raises(PlanError, match="ended"):
         check_in(plan, checkin_answers(plan, 1) | {"date": "2026-03-01"})
+
+
+def test_a_new_injury_asks_its_follow_ups() -> None:
+    plan = plan_for(base_answers())
+    with pytest.raises(PlanError, match="injury_days_ago"):
+        check_in(plan, checkin_answers(plan, 1, now={"injury": True}))
+    from triage.checkin import next_now_question
+
+    now = same_red_flags(plan) | {"injury": True}
+    follow_up = next_now_question(plan, date(2026, 1, 9), now, None)
+    assert follow_up is not None and follow_up != "changes" and follow_up.id == "injury_days_ago"
+    while (question := next_now_question(plan, date(2026, 1, 9), now, None)) not in (None, "changes"):
+        now[question.id] = 2 if question.type == "integer" else False if question.type == "boolean" else None
+    result = check_in(plan, checkin_answers(plan, 1, now=now))
+    assert result.assessment is not None and result.assessment.answers["injury_days_ago"] == 2
+    assert result.escalated  # a "not sure" among the injury's own red flags
+
+
+def test_unknown_keys_are_shown_escaped() -> None:
+    plan = plan_for(base_answers())
+    with pytest.raises(PlanError) as error:
+        check_in(plan, checkin_answers(plan, 1) | {"\x1b[31mred": 1})
+    assert "\x1b" not in str(error.value)
+
+
+def test_a_newer_knowledge_base_with_more_questions_is_explained(tmp_path) -> None:
+    plan = plan_for(base_answers())
+    data = json.loads(plan_bytes(plan))
+    data["knowledge_base"]["sha256"] = "0" * 64
+    del data["answers"]["swelling"]
+    with pytest.raises(PlanError, match="triage ask"):
+        read_plan(json.dumps(data), KB)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, NamedTuple
 
-from .answers import AnswersError, asked_questions, check_value, missing_required
+from .answers import AnswersError, asked_questions, check_value, missing_required, shown
 from .assessment import Assessment, assess
 from .checkin_rules import colour_of, outcome_of
 from .kb.records import Disposition, Question
@@ -103,7 +103,7 @@ def _read(plan: Plan, raw: Any) -> tuple[dict[str, Any], list[str]]:
     problems: list[str] = []
     if not isinstance(raw, dict):
         raise PlanError([f"check-in answers are one JSON object, not {type(raw).__name__}"])
-    problems += [f"{k!r}: unknown check-in answer" for k in raw if k not in KEYS]
+    problems += [f"{shown(k)}: unknown check-in answer" for k in raw if k not in KEYS]
     out: dict[str, Any] = {}
     try:
         out["date"] = date.fromisoformat(raw.get("date"))  # type: ignore[arg-type]
@@ -135,7 +135,7 @@ def _read(plan: Plan, raw: Any) -> tuple[dict[str, Any], list[str]]:
         for key, value in now.items():
             question = plan.kb.question_by_id.get(key) if isinstance(key, str) else None
             if question is None:
-                problems.append(f"now: {key!r}: unknown question")
+                problems.append(f"now: {shown(key)}: unknown question")
                 continue
             typed, problem = check_value(question, value)
             if problem:

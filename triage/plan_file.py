@@ -76,7 +76,13 @@ def read_plan(text: str, kb: KnowledgeBase) -> tuple[Plan, list[str]]:
     try:
         assessment = assess(answers, kb=kb)
     except AnswersError as error:
-        raise PlanError([f"answers: {p}" for p in error.problems]) from None
+        problems = [f"answers: {p}" for p in error.problems]
+        if not same_kb:  # a newer knowledge base asks more: the plan must start again from the questions
+            problems.append(
+                f"the knowledge base (version {kb.version}) has questions your plan's answers do not cover: "
+                "answer them with triage ask, then make a new plan with triage plan"
+            )
+        raise PlanError(problems) from None
     plan = make_plan(assessment, start, params=params)
     for n, record in enumerate(checkins, 1):
         try:
