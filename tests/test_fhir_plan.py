@@ -88,3 +88,21 @@ def test_walk_normally_is_a_minimum() -> None:
     plan = plan_for(base_answers())
     assert plan.weeks[0].minimum
     assert plan.params.wording["minimum"] in build_care_plan(plan)["activity"][0]["detail"]["description"]
+
+
+def test_triage_fhir_plan_prints_a_valid_bundle(tmp_path) -> None:
+    import json
+
+    from helpers import run_cli
+
+    from triage.plan_file import plan_bytes
+
+    path = tmp_path / "plan.json"
+    path.write_bytes(plan_bytes(a_run()))
+    result = run_cli("fhir", "plan", str(path))
+    assert result.exit_code == 0, result.output
+    bundle = json.loads(result.output)
+    validate_resource(bundle)
+    kinds = [e["resource"]["resourceType"] for e in bundle["entry"]]
+    assert kinds == ["CarePlan", "Questionnaire", *["QuestionnaireResponse"] * 4]
+    assert run_cli("fhir", "plan", str(path)).output == result.output

@@ -207,3 +207,25 @@ def build_checkin_response(plan: Plan, checkin: CheckIn) -> dict[str, Any]:
         "authored": checkin.date.isoformat(),
         "item": items,
     }
+
+
+def plan_bundle(plan: Plan) -> dict[str, Any]:
+    """A Bundle (collection): the CarePlan, the check-in Questionnaire, one response per
+    check-in. Ids are name-based UUIDs of the plan's content: the same plan, the same bytes."""
+    import json
+    import uuid
+
+    seed = json.dumps(plan.to_dict(), sort_keys=True, ensure_ascii=False)
+    resources = [
+        build_care_plan(plan),
+        build_checkin_questionnaire(plan),
+        *(build_checkin_response(plan, c) for c in plan.checkins),
+    ]
+    return {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {"fullUrl": f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{seed}/{n}')}", "resource": r}
+            for n, r in enumerate(resources)
+        ],
+    }
