@@ -145,25 +145,36 @@ def _read(plan: Plan, raw: Any) -> tuple[dict[str, Any], list[str]]:
     return out, problems
 
 
-def check_in(plan: Plan, answers: dict[str, Any]) -> CheckInResult:
-    """One check-in: the traffic light, the red flags again, the next week or an escalation."""
-    if plan.status == "escalated":
-        d = plan.kb.disposition_by_id[plan.disposition]
-        raise PlanError([f"the plan has stopped: {d.title}. {d.timeframe}."], urgency=d.urgency)
+class _Given(NamedTuple):
+    """A check-in's answers, checked: where it falls, and the answers as they are now."""
+
+    raw: dict[str, Any]
+    when: date
+    week: int
+    day: int
+    planned: int
+    done: int | None
+    pain: int | None
+    morning: str | None
+    changes: bool
+    now: dict[str, Any]
+    updated: dict[str, Any]
+
+
+def _given(plan: Plan, answers: dict[str, Any]) -> _Given:
+    """Every problem with the answers at once (PlanError), else the answers, checked."""
     ci, problems = _read(plan, answers)
     if problems:
         raise PlanError(problems)
     when: date = ci["date"]
     week, day = place(plan, when)
     if plan.checkins and when < plan.checkins[-1].date:
-        raise PlanError(
-            [f"date: {when.isoformat()} is before the last check-in ({plan.checkins[-1].date.isoformat()})"]
-        )
-    p, kb = plan.params, plan.kb
+        last = plan.checkins[-1].date.isoformat()
+        raise PlanError([f"date: {when.isoformat()} is before the last check-in ({last})"])
     now: dict[str, Any] = ci["now"]
     missing = [q.id for q in red_flags_for_everyone(plan) if q.id not in now]
     updated = updated_answers(plan, when, now)
-    missing += [q.id for q in missing_required(kb, updated) if q.id not in missing]
+    missing += [q.id for q in missing_required(plan.kb, updated) if q.id not in missing]
     planned = plan.weeks_through(week)[week - 1].walks or 0
     done = ci.get("walks_done")
     if done is not None and done > planned:
@@ -174,63 +185,72 @@ def check_in(plan: Plan, answers: dict[str, Any]) -> CheckInResult:
         problems.append(f"not answered: {', '.join(missing)}")
     if problems:
         raise PlanError(problems)
+    return _Given(
+        answers, when, week, day, planned, done, ci.get("pain_during"), ci.get("next_morning"),
+        ci["changes"] != "no", now, updated,
+    )  # fmt: skip
 
+
+def _rerun(plan: Plan, g: _Given) -> tuple[Assessment | None, bool]:
+    """The assessment run again when a "Now:" answer changed or is "not sure", or question 5
+    is yes or not sure; and whether there is a red flag (a "not sure", or a rule at urgency
+    1 or more fired by the answers now)."""
     carried = plan.current_answers or plan.answers
-    changes = ci["changes"] != "no"
-    unsure = any(now.get(q.id, False) is None for q in red_flags_for_everyone(plan))
-    differs = any(carried.get(k, object()) != v for k, v in now.items())
-    rerun: Assessment | None = None
-    if changes or unsure or differs:
-        try:
-            rerun = assess(updated, kb=kb)
-        except AnswersError as error:
-            raise PlanError(error.problems) from None
-    raised = rerun is not None and any(r.floor and kb.disposition_by_id[r.floor].urgency >= 1 for r in rerun.fired)
-    red_flag = unsure or raised
-    if day < p.earliest_day and not (red_flag or changes):
-        first = plan.weeks_through(week)[week - 1].day(p.earliest_day)
-        raise PlanError([f"date: too early for week {week}'s check-in; check in from {first.isoformat()}, "
+    unsure = any(g.now.get(q.id, False) is None for q in red_flags_for_everyone(plan))
+    differs = any(carried.get(k, object()) != v for k, v in g.now.items())
+    if not (g.changes or unsure or differs):
+        return None, False
+    try:
+        rerun = assess(g.updated, kb=plan.kb)
+    except AnswersError as error:
+        raise PlanError(error.problems) from None
+    urgency = plan.kb.disposition_by_id
+    raised = any(r.floor and urgency[r.floor].urgency >= 1 for r in rerun.fired)
+    return rerun, unsure or raised
+
+
+def check_in(plan: Plan, answers: dict[str, Any]) -> CheckInResult:
+    """One check-in: the traffic light, the red flags again, the next week or an escalation."""
+    if plan.status == "escalated":
+        d = plan.kb.disposition_by_id[plan.disposition]
+        raise PlanError([f"the plan has stopped: {d.title}. {d.timeframe}."], urgency=d.urgency)
+    p, kb = plan.params, plan.kb
+    g = _given(plan, answers)
+    rerun, red_flag = _rerun(plan, g)
+    if g.day < p.earliest_day and not (red_flag or g.changes):
+        first = plan.weeks_through(g.week)[g.week - 1].day(p.earliest_day)
+        raise PlanError([f"date: too early for week {g.week}'s check-in; check in from {first.isoformat()}, "
                          "or now only if something new worries you (a question under 'Now')"])  # fmt: skip
-    previous = [c for c in plan.checkins if c.week == week]
-    earlier = [c for c in plan.checkins if c.week < week]
-    colour = colour_of(p, plan.baseline_pain, done, ci.get("pain_during"), ci.get("next_morning"))
+    previous = [c for c in plan.checkins if c.week == g.week]
+    earlier = [c for c in plan.checkins if c.week < g.week]
+    colour = colour_of(p, plan.baseline_pain, g.done, g.pain, g.morning)
     if previous and previous[-1].colour and (colour is None or COLOUR_RANK[previous[-1].colour] > COLOUR_RANK[colour]):
         colour = previous[-1].colour  # the worse of the two check-ins of one week
     two_reds = colour == "red" and bool(earlier) and earlier[-1].colour == "red"
-    outcome, reasons = outcome_of(p, colour, done, planned, red_flag=red_flag, changes=changes, two_reds=two_reds)
+    outcome, reasons = outcome_of(p, colour, g.done, g.planned, red_flag=red_flag, changes=g.changes, two_reds=two_reds)
     disposition = plan.disposition
-    if rerun is not None and rerun.urgency > kb.disposition_by_id[disposition].urgency:
+    urgency = {d.id: d.urgency for d in kb.dispositions}
+    if rerun is not None and rerun.urgency > max(urgency[disposition], urgency[p.escalate_to] if two_reds else 0):
         outcome, disposition = "escalate", rerun.disposition.id
-        reasons = (plan.params.wording["rerun_escalates"],)  # the week's colour no longer matters
+        reasons = (p.wording["rerun_escalates"],)  # the week's colour no longer matters
     elif two_reds:
         disposition = p.escalate_to
     elif rerun is not None and disposition in p.backward_for and rerun.disposition.id not in p.backward_for:
         disposition = rerun.disposition.id  # backward walking stops from next week
-        reasons = (*reasons, "Backward walking is no longer suggested for you.")
-    if two_reds and rerun is not None and rerun.urgency > kb.disposition_by_id[p.escalate_to].urgency:
-        disposition = rerun.disposition.id
+        reasons = (*reasons, p.wording["reason_no_backward"])
     if previous and OUTCOMES.index(previous[-1].outcome) < OUTCOMES.index(outcome):
         outcome = previous[-1].outcome  # a second check-in in a week can only lower the outcome
     record = CheckIn(
-        week=week,
-        day=day,
-        date=when,
-        answers=answers,
-        colour=colour,
-        outcome=outcome,
-        red_flag=red_flag,
-        changes=changes,
-        rerun=(rerun.disposition.id, rerun.urgency) if rerun else None,
-        disposition=disposition,
-        replaces=bool(previous),
-        reasons=reasons,
-    )
+        week=g.week, day=g.day, date=g.when, answers=g.raw, colour=colour, outcome=outcome, red_flag=red_flag,
+        changes=g.changes, rerun=(rerun.disposition.id, rerun.urgency) if rerun else None,
+        disposition=disposition, replaces=bool(previous), reasons=reasons,
+    )  # fmt: skip
     new_plan = plan._replace(
         checkins=(*plan.checkins, record),
-        current_answers=updated if rerun is not None else plan.current_answers,
-        answers_date=when if rerun is not None else plan.answers_date,
+        current_answers=g.updated if rerun is not None else plan.current_answers,
+        answers_date=g.when if rerun is not None else plan.answers_date,
     )
-    nxt = None if outcome == "escalate" or week >= p.weeks else new_plan.weeks[week]
+    nxt = None if outcome == "escalate" or g.week >= p.weeks else new_plan.weeks[g.week]
     return CheckInResult(new_plan, record, kb.disposition_by_id[disposition], rerun, nxt)
 
 

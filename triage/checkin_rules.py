@@ -38,13 +38,13 @@ def outcome_of(
     elif colour == "green" and done is not None and den * done >= num * planned:
         outcome, reasons = "up", ()
     elif colour == "green":
-        outcome, reasons = "repeat", ("Fewer walks than planned: this week again.",)
+        outcome, reasons = "repeat", (w["reason_fewer_walks"],)
     elif colour == "amber":
-        outcome, reasons = "repeat", ("Some pain: this week again.",)
+        outcome, reasons = "repeat", (w["reason_amber"],)
     else:
-        outcome, reasons = "repeat", ("No walks this week: this week again.",)
+        outcome, reasons = "repeat", (w["reason_no_walks"],)
     if red_flag and outcome in ("repeat", "up"):
-        outcome, reasons = "back", (*reasons, "You answered yes or not sure under 'Now': a step back.")
+        outcome, reasons = "back", (*reasons, w["reason_red_flag"])
     elif changes and outcome == "up":
-        outcome, reasons = "repeat", (*reasons, "Something changed since the last check-in: this week again.")
+        outcome, reasons = "repeat", (*reasons, w["reason_changes"])
     return outcome, reasons

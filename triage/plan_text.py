@@ -72,8 +72,7 @@ def result_lines(result: CheckInResult, file: str) -> list[str]:
         if result.assessment is not None:
             lines += [f"- {a.text}" for a in result.assessment.advice if a.group == "now"][:3]
         return lines
-    colour = {"green": "Green: going well.", "amber": "Amber: some pain, take care.", "red": "Red: too much pain."}
-    lines = [f"Week {c.week}: {colour.get(c.colour or '', 'No walks this week.')}"]
+    lines = [f"Week {c.week}: {w['colour_' + (c.colour or 'none')]}"]
     lines.append(w[f"outcome_{c.outcome}"])
     lines += list(c.reasons)
     if result.next_week is None:

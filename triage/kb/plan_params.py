@@ -21,7 +21,9 @@ WORDING_KEYS = (
     "own_choice", "minimum", "pace_comfortable", "pace_brisk", "later_week", "strengthening", "backward_walking",
     "safety_net", "rest", "check_in_when", "q_walks_done", "q_why_no_walks", "q_pain_during", "q_next_morning",
     "q_changes", "now_prefix", "now_intro", "outcome_up", "outcome_repeat", "outcome_back", "outcome_escalate",
-    "rerun_escalates", "two_red_weeks", "finished",
+    "rerun_escalates", "two_red_weeks", "finished", "reason_fewer_walks", "reason_amber", "reason_no_walks",
+    "reason_red_flag", "reason_changes", "reason_no_backward", "colour_green", "colour_amber", "colour_red",
+    "colour_none",
 )  # fmt: skip
 
 
