@@ -219,8 +219,8 @@ def check_in(plan: Plan, answers: dict[str, Any]) -> CheckInResult:
     rerun, red_flag = _rerun(plan, g)
     if g.day < p.earliest_day and not (red_flag or g.changes):
         first = plan.weeks_through(g.week)[g.week - 1].day(p.earliest_day)
-        raise PlanError([f"date: too early for week {g.week}'s check-in; check in from {first.isoformat()}, "
-                         "or now only if something new worries you (a question under 'Now')"])  # fmt: skip
+        why = f"date: too early for week {g.week}'s check-in; check in from {first.isoformat()}"
+        raise PlanError([f"{why}, or now only if something new worries you (a question under 'Now')"], too_early=True)
     previous = [c for c in plan.checkins if c.week == g.week]
     earlier = [c for c in plan.checkins if c.week < g.week]
     colour = colour_of(p, plan.baseline_pain, g.done, g.pain, g.morning)

@@ -25,10 +25,11 @@ COLOURS = ("green", "amber", "red")  # best first
 class PlanError(ValueError):
     """No plan can be made, or a plan file or check-in is refused; ``problems`` says why."""
 
-    def __init__(self, problems: list[str], *, urgency: int = 0):
+    def __init__(self, problems: list[str], *, urgency: int = 0, too_early: bool = False):
         super().__init__("\n".join(problems))
         self.problems = problems
         self.urgency = urgency  # > 0: refused because the person needs to see someone
+        self.too_early = too_early  # a check-in before day 5 with nothing new: not an error, nothing to add
 
 
 class Week(NamedTuple):

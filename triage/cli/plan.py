@@ -151,9 +151,10 @@ def checkin_command(plan_file: str, date_text: str | None) -> None:
     digest = sha256(text.encode("utf-8")).hexdigest()
     state = _resume(sidecar, digest, when)
     if day < plan.params.earliest_day:
-        first = plan.weeks_through(week)[week - 1].day(plan.params.earliest_day)
-        _echo([f"It is day {day} of week {week}. This week's check-in opens on {first.isoformat()}.",
-               "Answer now only if something new worries you."])  # fmt: skip
+        from ..plan_text import day_words
+
+        opens = day_words(plan.weeks_through(week)[week - 1], plan.params.earliest_day)
+        _echo([plan.params.wording["early"].format(day=day, week=week, date=opens)])
     from .ask import ClickConsole
 
     console = ClickConsole(color_enabled(), terminal_width())
@@ -173,6 +174,12 @@ def checkin_command(plan_file: str, date_text: str | None) -> None:
     except PlanError as error:
         with contextlib.suppress(OSError):
             sidecar.unlink()
+        if error.too_early:
+            from ..plan_text import day_words
+
+            opens = day_words(plan.weeks_through(week)[week - 1], plan.params.earliest_day)
+            _echo(["", plan.params.wording["nothing_new"].format(date=opens, command=f"triage checkin {plan_file}")])
+            return
         fail(error.problems, "check-in not added:")
     try:
         write_atomic(path, plan_bytes(result.plan))
