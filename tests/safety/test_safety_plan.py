@@ -81,9 +81,11 @@ def weekly(draw: st.DrawFn, plan: Plan, week: int) -> dict[str, Any]:
         day=draw(st.integers(1, 4)) if early else draw(st.integers(5, 7)), now=now, changes=changes,
     )  # fmt: skip
     # a new answer may make follow-ups asked (a new injury): answer them least worryingly
-    for question in triage.checkin.missing_required(KB, updated_answers(plan, START, answers["now"])):
-        least = {"boolean": False, "integer": question.min}.get(question.type)
-        answers["now"][question.id] = question.choice_values[0] if question.type == "choice" else least
+    when = START.fromisoformat(answers["date"])
+    while missing := triage.checkin.missing_required(KB, updated_answers(plan, when, answers["now"])):
+        for question in missing:
+            least = {"boolean": False, "integer": question.min}.get(question.type)
+            answers["now"][question.id] = question.choice_values[0] if question.type == "choice" else least
     return answers
 
 
