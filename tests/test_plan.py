@@ -211,6 +211,17 @@ def test_rules_check_catches_a_ladder_above_the_target(tmp_path) -> None:
     assert not [p for p in check_knowledge_base(KB) if "plan.toml" in p]
 
 
+def test_rules_check_finds_every_plan_quote(tmp_path) -> None:
+    copy = tmp_path / "kb"
+    shutil.copytree(rules_dir(), copy)
+    text = (copy / "plan.toml").read_text(encoding="utf-8")
+    (copy / "plan.toml").write_text(
+        text.replace("0-3/10 - Perfectly fine", "0-4/10 - Perfectly fine"), encoding="utf-8"
+    )
+    problems = check_knowledge_base(load_knowledge_base(copy))
+    assert [p for p in problems if "quote not found in S57" in p]
+
+
 def test_bad_check_in_answers_are_listed() -> None:
     plan = plan_for(base_answers())
     with pytest.raises(PlanError) as error:

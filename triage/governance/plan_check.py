@@ -29,7 +29,8 @@ def check_plan(
             continue
         if not cites:
             problems.append(f"{PLAN_FILE}: walking_plan.{section}: no citation")
-        problems += [f"{PLAN_FILE}: walking_plan.{section}: {x}" for x in check_citations(kb, cites)]
+        found = [*check_citations(kb, cites), *_clinical_quotes(kb, cites)]
+        problems += [f"{PLAN_FILE}: walking_plan.{section}: {x}" for x in dict.fromkeys(found)]
     problems += [
         f"{PLAN_FILE}: ladder step {walks} x {minutes} = {walks * minutes} minutes is above the target of {p.target}"
         for walks, minutes in p.ladder
@@ -41,4 +42,20 @@ def check_plan(
             problems.append(f"{PLAN_FILE}: {name!r} is not a disposition that gets a plan")
     if p.escalate_to not in kb.disposition_by_id or kb.disposition_by_id[p.escalate_to].urgency <= p.max_urgency:
         problems.append(f"{PLAN_FILE}: escalate_to {p.escalate_to!r} must be a disposition above the plan's urgency")
+    return problems
+
+
+def _clinical_quotes(kb: KnowledgeBase, cites: tuple[Citation, ...]) -> list[str]:
+    """A clinical source with a file of the passages retrieved: every quote must be in it."""
+    problems = []
+    for cite in cites:
+        source = kb.sources.get(cite.source)
+        if source is None or source.kind == "article" or not cite.quote:
+            continue
+        if not source.file:
+            problems.append(f"quotes {cite.source}, which has no file to check the quote in")
+        elif not (kb.root / source.file).is_file():
+            problems.append(f"source {cite.source}: file {source.file!r} not found")
+        elif cite.quote not in kb.article_text(source.key):
+            problems.append(f"quote not found in {cite.source}: {cite.quote!r}")
     return problems
