@@ -49,7 +49,6 @@ def _activity(fhir: FhirSettings, code: str, text: str, description: str, timing
     }
     return {
         "detail": {
-            "kind": "ServiceRequest",
             "code": concept,
             "status": "not-started",
             "description": description,
@@ -70,7 +69,9 @@ def build_care_plan(plan: Plan) -> dict[str, Any]:
         if week.walks is None:
             continue
         lines = week_lines(plan, week)
-        walking = " ".join([*lines[:3], *([p.wording["minimum"]] if week.minimum else [])])
+        walking = " ".join(
+            x.removeprefix("- ") for x in [*lines[:3], *([p.wording["minimum"]] if week.minimum else [])]
+        )
         activities.append(
             _activity(
                 fhir,
@@ -100,6 +101,7 @@ def build_care_plan(plan: Plan) -> dict[str, Any]:
                 )
             )
     end = plan.start + timedelta(days=p.weeks * p.days_per_week - 1)
+    name = plan.answers.get("name")
     return {
         "resourceType": "CarePlan",
         "status": STATUS[plan.status],
@@ -112,7 +114,7 @@ def build_care_plan(plan: Plan) -> dict[str, Any]:
             (p.wording["own_choice"], p.wording["safety_net"], f"Later weeks: {p.wording['later_week']}.")
         ),
         "period": {"start": plan.start.isoformat(), "end": end.isoformat()},
-        "subject": {"display": fhir.text["subject_unnamed"]},
+        "subject": {"display": name if isinstance(name, str) and name.strip() else fhir.text["subject_unnamed"]},
         "activity": activities,
     }
 
