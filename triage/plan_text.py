@@ -27,15 +27,17 @@ def week_lines(plan: Plan, week: Week) -> list[str]:
     """A plan week as short lines: the walks, the pace, the days, strengthening, backward walking."""
     w = plan.params.wording
     last = day_words(week, plan.params.days_per_week)
-    head = f"Week {week.week} of {plan.params.weeks} ({day_words(week, 1)} to {last})"
+    head = w["week_head"].format(week=week.week, weeks=plan.params.weeks, first=day_words(week, 1), last=last)
     if week.walks is None:
         return [f"{head}: {w['later_week']}."]
     pace = w["pace_comfortable"] if week.pace == "comfortable" else w["pace_brisk"]
     lines = [
         f"{head}:",
-        f"- Walk {week.walks} times, {week.minutes_per_walk} minutes each "
-        f"({week.minutes_per_week} minutes this week), {pace}.",
-        f"- Walk on {_listed([day_words(week, d) for d in week.walk_days])}.",
+        "- "
+        + w["walks"].format(
+            walks=week.walks, minutes=week.minutes_per_walk, week_minutes=week.minutes_per_week, pace=pace
+        ),
+        "- " + w["walk_days"].format(days=_listed([day_words(week, d) for d in week.walk_days])),
         "- " + w["strengthening"].format(days=_listed([day_words(week, d) for d in week.strength_days])),
     ]
     if week.backward_minutes:
