@@ -88,3 +88,17 @@ def test_not_a_plan_file(tmp_path) -> None:
     other = write(tmp_path / "a.json", base_answers())
     result = run_cli("checkin", other, "--date", "2026-01-09")
     assert result.exit_code == 2 and "not a plan file" in result.output
+
+
+def test_under_another_knowledge_base_a_result_that_needs_someone_stops_the_plan(tmp_path) -> None:
+    answers = write(tmp_path / "a.json", base_answers())
+    plan = tmp_path / "plan.json"
+    run_cli("plan", answers, "-o", str(plan), "--start", "2026-01-05")
+    data = json.loads(plan.read_text())
+    data["knowledge_base"]["sha256"] = "0" * 64  # made with another knowledge base
+    flag = next(q for q in KB.questions if q.red_flag and not q.asked_when and q.type == "boolean" and q.id != "injury")
+    data["answers"][flag.id] = None  # which, run again, now needs someone
+    plan.write_text(json.dumps(data))
+    result = run_cli("checkin", str(plan), "--date", "2026-01-09", input="")
+    assert result.exit_code == 3 and "assessed again" in result.output
+    assert json.loads(plan.read_text()) == data  # nothing written
