@@ -1,7 +1,8 @@
 """Benchmark: experta and CLIPS side by side, growth with the rule base, cold start, batch.
 
-Usage: .venv/bin/python scripts/benchmark.py [--random N] [--cold-runs N] [--batch-rows N] [--only SECTION ...]
-Sections: inprocess, growth, cold, batch. Prints tables; the README quotes them. Not a test:
+Usage: .venv/bin/python scripts/benchmark.py [--random N] [--cold-runs N] [--batch-rows N] [--plan-rounds N]
+       [--only SECTION ...]
+Sections: inprocess, growth, cold, batch, plan. Prints tables; the README quotes them. Not a test:
 timings vary by machine and load, so compare the ratios taken in the same run.
 
 - inprocess: `assess()` (validation included, engine reused) against the same rules compiled
@@ -11,6 +12,9 @@ timings vary by machine and load, so compare the ratios taken in the same run.
 - cold: `python -c pass`, `triage --help`, `triage assess FILE`: median of N fresh processes
   (hyperfine is not needed: each run is a subprocess timed here).
 - batch: `triage batch` throughput with --jobs 1 and 2.
+- plan: `make_plan` + one `check_in` (no red flag; and with a red flag "not sure", which runs
+  the assessment again), over the tests/cases at urgency 0; and reading back a plan file with
+  five check-ins (every week recomputed).
 """
 
 from __future__ import annotations
@@ -198,13 +202,54 @@ def section_batch(kb: KnowledgeBase, rows: int) -> None:
             print(f"| {jobs} | {wall:.2f} s | {rows / wall:.0f} | {cpu:.2f} s | {rows / cpu:.0f} |")
 
 
+def section_plan(kb: KnowledgeBase, shared: list[dict[str, Any]], rounds: int) -> None:
+    from datetime import date
+
+    from plan_support import checkin_answers
+
+    from triage.checkin import check_in, red_flags_for_everyone
+    from triage.plan import make_plan
+    from triage.plan_file import plan_bytes, read_plan
+
+    start = date(2026, 1, 5)
+    assessments = [a for a in (assess(answers, kb=kb) for answers in shared) if a.urgency == 0]
+    plans = [make_plan(a, start) for a in assessments]
+    quiet = [checkin_answers(p, 1) for p in plans]
+    flagged = [checkin_answers(p, 1, now={red_flags_for_everyone(p)[0].id: None}) for p in plans]
+    file_text = []
+    for plan in plans:
+        for week in range(1, 6):
+            plan = check_in(plan, checkin_answers(plan, week, None, 2 + week % 3)).plan
+        file_text.append(plan_bytes(plan).decode())
+    timings: dict[str, list[float]] = {
+        "make_plan + check_in": [],
+        "make_plan + check_in, red flag": [],
+        "read a plan file (5 check-ins)": [],
+    }
+    for _ in range(rounds):
+        for assessment, ok, flag, text in zip(assessments, quiet, flagged, file_text, strict=True):
+            for name, answers in (("make_plan + check_in", ok), ("make_plan + check_in, red flag", flag)):
+                t0 = time.perf_counter()
+                check_in(make_plan(assessment, start), answers)
+                timings[name].append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            read_plan(text, kb)
+            timings["read a plan file (5 check-ins)"].append(time.perf_counter() - t0)
+    print(f"\n## walking plan ({len(assessments)} cases at urgency 0 x {rounds} rounds; load {load_average()})\n")
+    print("| what | median | p90 |\n|---|---|---|")
+    for name, times in timings.items():
+        median, p90 = stats(times)
+        print(f"| {name} | {median:.3f} ms | {p90:.3f} ms |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--random", type=int, default=1000, help="random answer sets besides tests/cases")
     parser.add_argument("--growth-cases", type=int, default=300, help="cases per rule-base size")
     parser.add_argument("--cold-runs", type=int, default=20)
     parser.add_argument("--batch-rows", type=int, default=20000)
-    parser.add_argument("--only", nargs="*", default=["inprocess", "growth", "cold", "batch"])
+    parser.add_argument("--plan-rounds", type=int, default=200)
+    parser.add_argument("--only", nargs="*", default=["inprocess", "growth", "cold", "batch", "plan"])
     args = parser.parse_args()
 
     kb = load_knowledge_base()
@@ -220,6 +265,8 @@ def main() -> None:
         section_cold(shared, args.cold_runs)
     if "batch" in args.only:
         section_batch(kb, args.batch_rows)
+    if "plan" in args.only:
+        section_plan(kb, shared, args.plan_rounds)
 
 
 if __name__ == "__main__":

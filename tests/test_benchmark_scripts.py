@@ -18,8 +18,14 @@ SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
     [
         (
             "benchmark.py",
-            ["--random", "10", "--growth-cases", "10", "--cold-runs", "1", "--batch-rows", "40"],
-            ["## per assessment", "## growth with the rule base", "## cold start", "## `triage batch`"],
+            ["--random", "10", "--growth-cases", "10", "--cold-runs", "1", "--batch-rows", "40", "--plan-rounds", "2"],
+            [
+                "## per assessment",
+                "## growth with the rule base",
+                "## cold start",
+                "## `triage batch`",
+                "## walking plan",
+            ],
         ),
         ("benchmark_fhir.py", ["--rounds", "2"], []),
         ("benchmark_report.py", ["--rounds", "2"], []),

@@ -96,3 +96,24 @@ def response_command(answers_file: str, output: str | None, force: bool) -> None
     for warning in valid.warnings:  # e.g. an answer to a question not asked
         click.echo(f"triage: warning: {warning}", err=True)
     emit(response_for(kb, valid, status="completed" if stop else None, stop=stop), output, force)
+
+
+@fhir_group.command("plan")
+@click.argument("plan_file", metavar="PLAN.json")
+@output_option
+def plan_command(plan_file: str, output: str | None, force: bool) -> None:
+    """Print a walking plan as a FHIR Bundle: the CarePlan, the check-in Questionnaire and a
+    QuestionnaireResponse for each check-in (docs/plan.md). The plan file is checked first,
+    as `triage checkin` does; a refused file exits 2 and writes nothing."""
+    from ..fhir.plan import plan_bundle
+    from ..io.reading import InputError, read_text
+    from ..plan import PlanError
+    from ..plan_file import read_plan
+
+    try:
+        plan, _ = read_plan(read_text(plan_file), load_knowledge_base())
+    except InputError as error:
+        fail(error.problems, "cannot read the plan:")
+    except PlanError as error:
+        fail(error.problems, f"the plan in {plan_file} is refused:")
+    emit(plan_bundle(plan), output, force)

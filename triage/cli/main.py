@@ -20,8 +20,14 @@ LAZY_COMMANDS = {
     "batch": LazyCommand(
         "triage.cli.batch:batch_command", "Assess every row of a JSON Lines or CSV file; write JSON Lines."
     ),
+    "checkin": LazyCommand(
+        "triage.cli.plan:checkin_command", "The weekly check-in of a walking plan: how did this week go?"
+    ),
     "cases": LazyCommand("triage.cli.cases:cases_group", "Patient-case corpora: run them, or record a new case."),
     "fhir": LazyCommand("triage.cli.fhir:fhir_group", "FHIR R4: the Questionnaire and QuestionnaireResponses."),
+    "plan": LazyCommand(
+        "triage.cli.plan:plan_command", "Make a 6-week walking plan from an answers file (urgency 0 only)."
+    ),
     "report": LazyCommand(
         "triage.cli.report:report_command",
         "Write the printable report (HTML; PDF with the pdf extra).",

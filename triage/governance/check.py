@@ -52,6 +52,9 @@ def check_knowledge_base(kb: KnowledgeBase, *, release: bool = False) -> list[st
     from ..fhir.check import check_fhir  # the FHIR export must stay possible (docs/fhir.md)
 
     problems += check_fhir(kb)
+    from .plan_check import check_plan  # the walking plan's numbers and citations (docs/plan.md)
+
+    problems += check_plan(kb, _check_citations)
     return problems
 
 
