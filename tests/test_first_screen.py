@@ -22,10 +22,8 @@ from triage.summary import FIRST_SCREEN_LINES, first_screen
 
 TRIAGE = Path(sys.executable).with_name("triage")
 PROMPT = r"\) > "
-WHERE = [  # what `triage ask` says at the end with the default answers file
-    "All of it: .venv/bin/triage assess triage-answers.json",
-    "Report: .venv/bin/triage report triage-answers.json -o report.html",
-]
+WHERE = ["Saved: triage-answers.json. All of it: .venv/bin/triage assess triage-answers.json"]
+SPARE = ["Report: .venv/bin/triage report triage-answers.json -o report.html"]  # what `triage ask` says
 EARLY_STOP = {
     "age": 40, "injury": True, "injury_days_ago": 2, "deformity": True,
     "stopped_early": {"disposition": "emergency", "because": [], "reason": ""},
@@ -42,7 +40,7 @@ def every_result() -> list[tuple[str, dict]]:
 
 
 def screen_problems(assessment: triage.Assessment, width: int) -> list[str]:
-    lines = first_screen(assessment, width=width, where=WHERE)
+    lines = summary.first_screen(assessment, width=width, where=WHERE, spare=SPARE)
     problems = []
     if width == 80 and len(lines) > FIRST_SCREEN_LINES:
         problems.append(f"{len(lines)} lines at 80 columns")
@@ -57,18 +55,31 @@ def test_the_first_screen_fits_and_holds_the_answer(name: str, answers: dict) ->
     assessment = triage.assess(answers)
     for width in (60, 80, 120):
         assert screen_problems(assessment, width) == [], (name, width)
-    text = " ".join(" ".join(first_screen(assessment, width=80, where=WHERE)).split())
+    text = " ".join(" ".join(first_screen(assessment, width=80, where=WHERE, spare=SPARE)).split())
     assert f"[{summary.MARKS[assessment.urgency]}]" in text  # the urgency word, colour or not
     assert f"When: {assessment.disposition.timeframe}." in text
-    assert " ".join(assessment.advice[0].text.split()) in text and "Get help if:" in text
-    for item in assessment.safety_net:
-        assert " ".join(item.text.split()) in text
+    assert " ".join(assessment.advice[0].text.split()) in text
+    points_to = assessment.kb.safety_net_points_to
+    for item in assessment.safety_net:  # the safety net points upward only, and all of it
+        upward = points_to.get(item.id, 5) > assessment.urgency
+        assert (" ".join(item.text.split()) in text) == upward, item.id
+    assert ("Get help if:" in text) == any(points_to.get(i.id, 5) > assessment.urgency for i in assessment.safety_net)
+    if assessment.not_sure:  # listed by label, or (no room) counted
+        labels = "; ".join(assessment.kb.label(q) for q in assessment.not_sure)
+        assert labels in text or f"{len(assessment.not_sure)} questions (see all of it)" in text
 
 
 def test_the_budget_check_bites(monkeypatch) -> None:
-    """A broken copy (five things to do instead of three) no longer fits: the check catches it."""
+    """A broken copy (always three things to do, the whole safety net) no longer fits: the
+    check catches it."""
     assessment = triage.assess(case("V10"))
-    monkeypatch.setattr(summary, "TOP_ADVICE", 5)
+    assert screen_problems(assessment, 80) == []
+
+    def broken(a, *, width=80, style=summary.plain, where=(), spare=()):
+        return summary._screen(a, width, style, where, spare, summary.TOP_ADVICE, True)
+
+    monkeypatch.setattr(summary, "first_screen", broken)
+    monkeypatch.setattr(summary, "upward_safety_net", lambda a: list(a.safety_net))
     assert any("lines at 80 columns" in p for p in screen_problems(assessment, 80))
 
 

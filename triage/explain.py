@@ -92,7 +92,9 @@ def render_text(assessment: Assessment, steps: list[Step]) -> str:
     d = assessment.disposition
     lines = [f"Result: {d.id} ({d.title}; {d.timeframe})", ""]
     if assessment.early_stop is not None:
-        lines += [assessment.early_stop.reason, ""]
+        from .summary import unanswered_lines
+
+        lines += [assessment.early_stop.reason, *unanswered_lines(assessment), ""]
     if not steps:
         lines.append("No rule raised the result: nothing in your answers needs more than walking as you do.")
     else:

@@ -34,7 +34,7 @@ class Reply:
 
 
 def number_words(question: Question) -> str:
-    """"a whole number from 18 to 120": what a number question takes, in words."""
+    """ "a whole number from 18 to 120": what a number question takes, in words."""
     whole = "a whole number" if question.type == "integer" else "a number"
     if question.min is not None and question.max is not None:
         return f"{whole} from {_num(question.min)} to {_num(question.max)}"

@@ -15,6 +15,7 @@ from ..answers import AnswersError
 from ..flow import Flow, Outcome, Progress
 from ..io.files import Locked, free_path
 from ..kb.load import load_knowledge_base
+from ..kb.records import KnowledgeBase
 from .answers_store import DEFAULT_ANSWERS_FILE, AnswersStore, progress_from_answers
 from .questionnaire import Interrupted, run
 from .report import check_report_options, report_options
@@ -64,7 +65,15 @@ class ReportRequest:
     now: datetime
 
 
-def finish(outcome: Outcome, store: AnswersStore, color: bool | None, report: ReportRequest, full: bool) -> None:
+def finish(
+    outcome: Outcome,
+    store: AnswersStore,
+    color: bool | None,
+    report: ReportRequest,
+    full: bool,
+    exit_on_problems: bool = True,
+    after: str | None = None,
+) -> None:
     """The end of a run: the report first (if one is due), then the first screen, which says
     where the report is, so that the answer is what stays on the screen."""
     from .common import fail, invoked_as, terminal_width
@@ -92,9 +101,14 @@ def finish(outcome: Outcome, store: AnswersStore, color: bool | None, report: Re
         command=invoked_as(),
         report_line=report_line,
         full=full,
+        after=after,
     )
     click.echo(screen, color=color)
     if problems:
+        if not exit_on_problems:  # leaving with Ctrl-C: say so, keep the exit status of the stop
+            for problem in problems:
+                click.echo(f"triage: the report was not written: {problem}", err=True)
+            return
         fail(problems, "the report was not written:")
 
 
@@ -234,9 +248,10 @@ def ask_command(
             flow, console, save=lambda: store.save(kb, progress), style=click.style, check_emergency=interactive
         )
     except Interrupted as stop:
-        _stopped(console, store, EXIT_INTERRUPTED if stop.reason == "interrupt" else EXIT_END_OF_INPUT)
+        code = EXIT_INTERRUPTED if stop.reason == "interrupt" else EXIT_END_OF_INPUT
+        _stopped(console, store, code, Leaving(flow, kb, progress, color, report, full))
     except KeyboardInterrupt:  # Ctrl-C between prompts
-        _stopped(console, store, EXIT_INTERRUPTED)
+        _stopped(console, store, EXIT_INTERRUPTED, Leaving(flow, kb, progress, color, report, full))
     except OSError as error:
         fail([f"{store.path}: {error.strerror or error}"], "cannot save the answers:")
     if outcome.status == "too-young":
@@ -298,8 +313,31 @@ def _introduce(console: ClickConsole, store: AnswersStore, progress: Progress, r
     console.show(wrap(disclaimer, console.width))
 
 
-def _stopped(console: ClickConsole, store: AnswersStore, code: int) -> NoReturn:
+@dataclass(frozen=True)
+class Leaving:
+    """What ``_stopped`` needs to show the result to someone who leaves once it is urgent."""
+
+    flow: Flow
+    kb: KnowledgeBase
+    progress: Progress
+    color: bool | None
+    report: ReportRequest
+    full: bool
+
+
+def _stopped(console: ClickConsole, store: AnswersStore, code: int, leaving: Leaving) -> NoReturn:
+    """Stopped before the end. If the answers so far already mean urgent care or an ambulance,
+    that is shown on the way out (a person who leaves must still see it), and the answers are
+    saved with an early-stop record that `assess`, `explain` and `report` accept."""
+    from .common import fail
+
     console.show("")
+    if leaving.flow.stop_here():
+        _save_or_fail(store, leaving.kb, leaving.progress, fail)
+        outcome = Outcome(leaving.progress.status, leaving.flow.final_assessment())
+        rest = f"To answer the rest: {resume_command(store.path)}" if outcome.status == "stopped-early" else None
+        finish(outcome, store, leaving.color, leaving.report, leaving.full, exit_on_problems=False, after=rest)
+        sys.exit(code)
     console.show(f"Stopped. Your answers so far are saved in {store.path}")
     console.show(f"To carry on where you left off: {resume_command(store.path)}")
     sys.exit(code)

@@ -101,6 +101,7 @@ def render_end(
     command: str = "triage",
     report_line: str | None = None,
     full: bool = False,
+    after: str | None = None,
 ) -> str:
     """The end of a run: the first screen (the answer, summary.first_screen), saying where the
     answers and the report are; then, with ``full``, the rest. No blank line first: in a
@@ -116,10 +117,14 @@ def render_end(
     else:  # one line if it fits: the command names the file anyway
         saved = f"Saved: {answers_path}. All of it: {command} assess {path}"
         saved = saved if len(saved) <= width else f"All of it: {command} assess {path}"
-    where = [saved, report_line or f"Report: {command} report {path} -o report.html"]
-    lines = first_screen(assessment, width=width, style=style, where=where)
+    tail = [after] if after else []  # e.g. how to answer the rest, after leaving early
+    if report_line:  # a report was written: always say where
+        where, spare = [saved, report_line, *tail], []
+    else:  # only a suggestion: the first line to go when the screen is full
+        where, spare = [saved, *tail], [f"Report: {command} report {path} -o report.html"]
+    lines = first_screen(assessment, width=width, style=style, where=where, spare=spare)
     if len(lines) > FIRST_SCREEN_LINES and not full:  # long paths: keep the headline on screen
-        where = [f"All of it: {command} assess {path}", *([report_line] if report_line else [])]
+        where = [f"All of it: {command} assess {path}", *([report_line] if report_line else []), *tail]
         lines = first_screen(assessment, width=width, style=style, where=where)
     if full:
         lines += the_rest(assessment, width=width, style=style)

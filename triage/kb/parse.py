@@ -49,6 +49,11 @@ class Parser:
             for key, value in data.items():
                 if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
                     tables.setdefault(key, []).extend((path.name, item) for item in value)
+                elif key == "wording" and isinstance(value, dict) and isinstance(meta.get(key), dict):
+                    # [wording] may be split over files (wording.toml, wording-screens.toml)
+                    for twice in sorted(set(value) & set(meta[key])):
+                        self.problems.append(f"{path.name}: [wording] {twice} is set in another file too")
+                    meta[key] = {**meta[key], **value}
                 else:
                     meta[key] = value
         questions = tuple(self._question(f, t) for f, t in tables.get("question", []))
@@ -72,6 +77,19 @@ class Parser:
         missing = [key for key in WORDING_KEYS if key not in wording]
         if missing:
             self.problems.append(f"[wording]: missing {', '.join(missing)}")
+        labels = meta.get("question_labels", {})
+        if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
+            self.problems.append("[question_labels]: every entry must be text")
+            labels = {}
+        points_to = meta.get("safety_net_points_to", {})
+        if not isinstance(points_to, dict) or not all(type(v) is int for v in points_to.values()):
+            self.problems.append("[safety_net_points_to]: every entry must be a whole number")
+            points_to = {}
+        self.problems += [
+            f"[safety_net_points_to]: {key} is not an advice item" for key in points_to if key not in all_advice
+        ]
+        ids = {q.id for q in questions}
+        self.problems += [f"[question_labels]: {key} is not a question" for key in labels if key not in ids]
         if self.problems:
             raise KnowledgeBaseError(self.problems)
         return KnowledgeBase(
@@ -92,6 +110,8 @@ class Parser:
             retired_advice={k: a for k, a in all_advice.items() if a.status == "retired"},
             changelog=changelog,
             changelog_problems=tuple(changelog_problems),
+            labels=labels,
+            safety_net_points_to=points_to,
         )
 
     def _unique(self, what: str, ids: list[str]) -> None:

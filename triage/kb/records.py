@@ -15,7 +15,14 @@ from .changelog import ChangeEntry
 from .conditions import Condition
 
 # The texts of rules/wording.toml the code fills in and shows.
-WORDING_KEYS = ("disclaimer", "emergency_check", "early_stop", "not_asked_early")
+WORDING_KEYS = (
+    "disclaimer",
+    "emergency_check",
+    "early_stop",
+    "not_asked_early",
+    "stopped_by_person",
+    "unanswered_emergency",
+)
 
 
 class KnowledgeBaseError(Exception):
@@ -144,6 +151,14 @@ class KnowledgeBase(NamedTuple):  # built in one place (_Loader.load), every fie
     retired_advice: dict[str, Advice]
     changelog: tuple[ChangeEntry, ...]
     changelog_problems: tuple[str, ...]
+    # rules/screens.toml: a short name for a question ("fever"), for lists on the end screen
+    # and the report's clinical summary; ``label`` falls back to the question's text.
+    labels: dict[str, str]
+    # rules/screens.toml: the urgency each safety-net item sends a person to (end screen only)
+    safety_net_points_to: dict[str, int]
+
+    def label(self, question_id: str) -> str:
+        return self.labels.get(question_id) or self.question_by_id[question_id].text
 
     @property
     def red_flags(self) -> tuple[str, ...]:

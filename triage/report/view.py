@@ -29,6 +29,7 @@ GROUPS: dict[str, str] = {
     "backward-walking": "Backward walking",
 }
 
+
 @dataclass(frozen=True)
 class SourceRef:
     key: str
@@ -203,6 +204,10 @@ def report_context(assessment: Assessment, *, now: datetime) -> dict[str, Any]:
     return {
         "person": _person(assessment),
         "early_stop": assessment.early_stop.reason if assessment.early_stop else None,
+        "unanswered_emergency": [kb.question_by_id[q].text for q in assessment.early_stop.unanswered]
+        if assessment.early_stop
+        else [],
+        "unanswered_emergency_label": kb.wording["unanswered_emergency"],
         "not_asked_early_label": kb.wording["not_asked_early"],
         "top_advice": [AdviceView(a.id, a.text, a.details, ()) for a in assessment.advice[:TOP_ADVICE]],
         "more_advice": len(assessment.advice) > TOP_ADVICE,
