@@ -88,6 +88,7 @@ class Parser:
         self.problems += [
             f"[safety_net_points_to]: {key} is not an advice item" for key in points_to if key not in all_advice
         ]
+        report_summary = tuple(self._summary_line(t) for _, t in tables.get("report_summary", []))
         ids = {q.id for q in questions}
         self.problems += [f"[question_labels]: {key} is not a question" for key in labels if key not in ids]
         if self.problems:
@@ -112,7 +113,16 @@ class Parser:
             changelog_problems=tuple(changelog_problems),
             labels=labels,
             safety_net_points_to=points_to,
+            report_summary=report_summary,
         )
+
+    def _summary_line(self, t: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
+        heading = self._get("screens.toml: report_summary", t, "heading", str)
+        ids = self._get(f"screens.toml: report_summary {heading}", t, "questions", list)
+        if not all(isinstance(i, str) for i in ids):
+            self.problems.append(f"screens.toml: report_summary {heading}: questions must be ids")
+            ids = []
+        return heading, tuple(ids)
 
     def _unique(self, what: str, ids: list[str]) -> None:
         seen: set[str] = set()

@@ -156,6 +156,8 @@ class KnowledgeBase(NamedTuple):  # built in one place (_Loader.load), every fie
     labels: dict[str, str]
     # rules/screens.toml: the urgency each safety-net item sends a person to (end screen only)
     safety_net_points_to: dict[str, int]
+    # rules/screens.toml: the report's clinical summary, (heading, question ids) in order
+    report_summary: tuple[tuple[str, tuple[str, ...]], ...]
 
     def label(self, question_id: str) -> str:
         return self.labels.get(question_id) or self.question_by_id[question_id].text
