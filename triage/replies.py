@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from . import units
 from .answers import check_value
 from .kb.records import Question
 
@@ -31,6 +32,7 @@ class Reply:
     kind: str  # answer | skip | help | back | invalid | too-young
     value: Any = None
     message: str = ""
+    note: str = ""  # what a height or weight in other units was read as ("5 ft 4 in = 163 cm")
 
 
 def number_words(question: Question) -> str:
@@ -53,8 +55,9 @@ _INTEGER = re.compile(r"[+-]?\d+")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
-def parse_reply(question: Question, text: str) -> Reply:
-    """Read one typed line as a reply to ``question``. Pure: no input, no output."""
+def parse_reply(question: Question, text: str, unit: str | None = None) -> Reply:
+    """Read one typed line as a reply to ``question``. Pure: no input, no output. ``unit``
+    (length or mass: the knowledge base's ``units``) accepts the other units people use."""
     typed = text.strip()
     lowered = " ".join(typed.lower().replace("’", "'").split())
     if typed == HELP:
@@ -71,6 +74,8 @@ def parse_reply(question: Question, text: str) -> Reply:
 
     kind = question.type
     value: Any
+    if unit is not None and kind in ("integer", "number"):
+        return _measure(question, typed, unit)
     if kind == "boolean":
         if lowered in YES_WORDS:
             value = True
@@ -107,6 +112,27 @@ def parse_reply(question: Question, text: str) -> Reply:
         message = _without_id(question, problem)
         return Reply("invalid", message=message[:1].upper() + message[1:] + ".")
     return Reply("answer", value)
+
+
+def _measure(question: Question, typed: str, unit: str) -> Reply:
+    """A height or weight in any accepted unit, checked in the stored (metric) unit."""
+    reading = units.read(unit, typed)
+    if reading.value is None:
+        return Reply("invalid", message=reading.shown)
+    value, problem = check_value(question, reading.value)
+    if problem:
+        metric = "cm" if unit == units.LENGTH else "kg"
+        low, high = question.min, question.max
+        span = (
+            f" from {_num(low)} to {_num(high)} {metric} "
+            f"({units.as_imperial(unit, low)} to {units.as_imperial(unit, high)})"
+            if low is not None and high is not None
+            else ""
+        )
+        what = "height" if unit == units.LENGTH else "weight"
+        return Reply("invalid", message=f"{reading.shown}: please type a {what}{span}, in {units.FORMS[unit]}.")
+    changed = "=" in reading.shown or "," in typed or not _NUMBER.fullmatch(typed)
+    return Reply("answer", value, note=reading.shown if changed else "")
 
 
 def _choice(question: Question, lowered: str) -> str | None:

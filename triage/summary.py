@@ -115,7 +115,7 @@ def _screen(
     room = FIRST_SCREEN_LINES - len(top_lines) - len(bottom)
     advice: list[str] = []
     for number, item in enumerate(assessment.advice[:TOP_ADVICE], start=1):
-        lines = wrap(item.text, width, f"{number}. ")
+        lines = wrap(assessment.kb.advice_text(item), width, f"{number}. ")
         if number > min_advice and len(advice) + len(lines) > room:
             if len(advice) < room:
                 advice.append(f"   (and {len(assessment.advice) - number + 1} more: see all of it)")
@@ -144,7 +144,7 @@ def the_rest(assessment: Assessment, *, width: int = DEFAULT_WIDTH, style: Style
     kb = assessment.kb
     lines = ["", style("All the advice:", bold=True)]
     for number, item in enumerate(assessment.advice, start=1):
-        lines += wrap(item.text, width, f"  {number}. ")
+        lines += wrap(kb.advice_text(item), width, f"  {number}. ")
         if item.details:
             lines += wrap(item.details, width, "      ")
     if assessment.not_sure:

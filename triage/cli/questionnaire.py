@@ -78,8 +78,9 @@ def run(
         position, total = flow.position(question)
         console.show("")
         console.show(style(question_text(question, position, total, _width(console)), bold=True))
+        unit = flow.kb.units.get(question.id)
         while True:
-            reply = parse_reply(question, console.ask(prompt_text(question)))
+            reply = parse_reply(question, console.ask(prompt_text(question, unit)), unit)
             if reply.kind == "help":
                 console.show(help_text(question, _width(console)))
                 continue
@@ -103,6 +104,8 @@ def run(
                 console.show(f"  Going back to: {previous.text}")
                 save()
             continue
+        if reply.note:  # a height or weight in other units: say what it was read as
+            console.show(f"  {reply.note}")
         if reply.kind == "skip":
             flow.skip(question)
         else:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..kb.records import Question
 from ..replies import number_words
+from ..units import HINTS
 from ..wrapping import wrap as wrap_lines
 
 if TYPE_CHECKING:  # only for hints
@@ -36,10 +37,12 @@ def question_text(question: Question, position: int, total: int, width: int = WI
     return "\n".join(lines)
 
 
-def prompt_text(question: Question) -> str:
-    """The short line the answer is typed after."""
+def prompt_text(question: Question, unit: str | None = None) -> str:
+    """The short line the answer is typed after (``unit``: a height or weight, any unit)."""
     kind = question.type
-    if kind == "boolean":
+    if unit is not None:
+        hint = HINTS[unit]
+    elif kind == "boolean":
         hint = "y = yes, n = no, s = not sure" if question.red_flag else "y = yes, n = no"
     elif kind == "choice":
         hint = f"1-{len(question.choices)}" + (", or s = not sure" if question.red_flag else "")

@@ -89,6 +89,17 @@ class Parser:
             f"[safety_net_points_to]: {key} is not an advice item" for key in points_to if key not in all_advice
         ]
         report_summary = tuple(self._summary_line(t) for _, t in tables.get("report_summary", []))
+        units = meta.get("question_units", {})
+        if not isinstance(units, dict) or not all(v in ("length", "mass") for v in units.values()):
+            self.problems.append('[question_units]: every entry must be "length" or "mass"')
+            units = {}
+        numeric = {q.id for q in questions if q.type in ("integer", "number")}
+        self.problems += [f"[question_units]: {key} is not a number question" for key in units if key not in numeric]
+        unit_notes = meta.get("advice_unit_notes", {})
+        if not isinstance(unit_notes, dict) or not all(isinstance(v, str) for v in unit_notes.values()):
+            self.problems.append("[advice_unit_notes]: every entry must be text")
+            unit_notes = {}
+        self.problems += [f"[advice_unit_notes]: {key} is not advice" for key in unit_notes if key not in all_advice]
         ids = {q.id for q in questions}
         self.problems += [f"[question_labels]: {key} is not a question" for key in labels if key not in ids]
         if self.problems:
@@ -114,6 +125,8 @@ class Parser:
             labels=labels,
             safety_net_points_to=points_to,
             report_summary=report_summary,
+            units=units,
+            advice_unit_notes=unit_notes,
         )
 
     def _summary_line(self, t: dict[str, Any]) -> tuple[str, tuple[str, ...]]:

@@ -158,6 +158,15 @@ class KnowledgeBase(NamedTuple):  # built in one place (_Loader.load), every fie
     safety_net_points_to: dict[str, int]
     # rules/screens.toml: the report's clinical summary, (heading, question ids) in order
     report_summary: tuple[tuple[str, tuple[str, ...]], ...]
+    # rules/screens.toml: questions whose answer may be typed in other units (length, mass)
+    units: dict[str, str]
+    # rules/screens.toml: said after an advice item that quotes pounds (the answers are in kg)
+    advice_unit_notes: dict[str, str]
+
+    def advice_text(self, item: Advice) -> str:
+        """An advice item's text as shown, with its note in kilograms if it has one."""
+        note = self.advice_unit_notes.get(item.id)
+        return f"{item.text} {note}" if note else item.text
 
     def label(self, question_id: str) -> str:
         return self.labels.get(question_id) or self.question_by_id[question_id].text

@@ -179,7 +179,7 @@ def _advice_groups(assessment: Assessment) -> list[tuple[str, str, list[AdviceVi
         (
             group,
             GROUPS.get(group, group.replace("-", " ").capitalize()),
-            [AdviceView(a.id, a.text, a.details, _sources(kb, a.cite)) for a in groups[group]],
+            [AdviceView(a.id, kb.advice_text(a), a.details, _sources(kb, a.cite)) for a in groups[group]],
         )
         for group in order
     ]
@@ -200,7 +200,7 @@ def report_context(assessment: Assessment, *, now: datetime) -> dict[str, Any]:
         else [],
         "unanswered_emergency_label": kb.wording["unanswered_emergency"],
         "not_asked_early_label": kb.wording["not_asked_early"],
-        "top_advice": [AdviceView(a.id, a.text, a.details, ()) for a in assessment.advice[:TOP_ADVICE]],
+        "top_advice": [AdviceView(a.id, kb.advice_text(a), a.details, ()) for a in assessment.advice[:TOP_ADVICE]],
         "more_advice": len(assessment.advice) > TOP_ADVICE,
         "disposition": d,
         "mark": MARKS.get(d.urgency, "!"),
