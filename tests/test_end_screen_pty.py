@@ -84,7 +84,7 @@ def test_headline_and_when_stay_on_screen(tmp_path: Path, level: str, rows: int)
         child.expect(PROMPT)
         child.sendline(line)
     if level == "emergency":  # the check before an ambulance: yes, the answers are right
-        child.expect(r"Is that right\?")
+        child.expect(r"is that answer right\?")
         child.expect(PROMPT)
         child.sendline("y")
     child.expect(pexpect.EOF)

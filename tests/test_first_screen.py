@@ -167,10 +167,10 @@ def test_the_check_before_an_ambulance(tmp_path: Path) -> None:
         child.expect(PROMPT)
         child.sendline(line)
     child.expect(r"You answered YES to")
-    child.expect(r"Is that right\?")
+    child.expect(r"is that answer right\?")
     said = " ".join(log.getvalue().split())
     assert 'You answered YES to "Since the injury, does the knee look misshapen or out of place?". ' in said
-    assert "This means you may need an ambulance. Is that right?" in said
+    assert "Please check: is that answer right? If it is, you may need an ambulance." in said
     child.expect(PROMPT)
     child.sendline("n")  # no: back to that question
     child.expect("Going back to: Since the injury")
@@ -181,7 +181,7 @@ def test_the_check_before_an_ambulance(tmp_path: Path) -> None:
     assert child.exitstatus == 0
     screen = final_screen(log, 80)
     assert "[NOW] CALL AN AMBULANCE NOW" in screen[0] or any("[NOW] CALL AN AMBULANCE NOW" in s for s in screen)
-    assert log.getvalue().count("Is that right?") == 1
+    assert log.getvalue().count("is that answer right?") == 1
     saved = json.loads((tmp_path / "answers.json").read_text(encoding="utf-8"))
     assert saved["deformity"] is True and saved["stopped_early"]["disposition"] == "emergency"
 
@@ -192,7 +192,7 @@ def test_no_to_the_check_and_a_changed_answer_carries_on(tmp_path: Path) -> None
     for line in ["40", "y", "2", "y"]:
         child.expect(PROMPT)
         child.sendline(line)
-    child.expect(r"Is that right\?")
+    child.expect(r"is that answer right\?")
     child.expect(PROMPT)
     child.sendline("n")
     child.expect(PROMPT)
@@ -212,7 +212,7 @@ def test_piped_input_skips_the_check(tmp_path: Path) -> None:
 
     result = CliRunner().invoke(main, ["ask", "-a", str(tmp_path / "a.json")], input="40\ny\n2\ny\n")
     assert result.exit_code == 0, result.output
-    assert "Is that right?" not in result.output and "CALL AN AMBULANCE NOW" in result.output
+    assert "is that answer right?" not in result.output and "CALL AN AMBULANCE NOW" in result.output
 
 
 def test_help_summaries_are_whole_and_version_names_the_knowledge_base() -> None:

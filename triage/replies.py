@@ -14,9 +14,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from . import units
 from .answers import check_value
 from .kb.records import Question
+from .units import FORMS, LENGTH, as_imperial
+from .units import read as read_measure
 
 BACK = "<"
 HELP = "?"
@@ -116,21 +117,20 @@ def parse_reply(question: Question, text: str, unit: str | None = None) -> Reply
 
 def _measure(question: Question, typed: str, unit: str) -> Reply:
     """A height or weight in any accepted unit, checked in the stored (metric) unit."""
-    reading = units.read(unit, typed)
+    reading = read_measure(unit, typed)
     if reading.value is None:
         return Reply("invalid", message=reading.shown)
     value, problem = check_value(question, reading.value)
     if problem:
-        metric = "cm" if unit == units.LENGTH else "kg"
+        metric = "cm" if unit == LENGTH else "kg"
         low, high = question.min, question.max
         span = (
-            f" from {_num(low)} to {_num(high)} {metric} "
-            f"({units.as_imperial(unit, low)} to {units.as_imperial(unit, high)})"
+            f" from {_num(low)} to {_num(high)} {metric} ({as_imperial(unit, low)} to {as_imperial(unit, high)})"
             if low is not None and high is not None
             else ""
         )
-        what = "height" if unit == units.LENGTH else "weight"
-        return Reply("invalid", message=f"{reading.shown}: please type a {what}{span}, in {units.FORMS[unit]}.")
+        what = "height" if unit == LENGTH else "weight"
+        return Reply("invalid", message=f"{reading.shown}: please type a {what}{span}, in {FORMS[unit]}.")
     changed = "=" in reading.shown or "," in typed or not _NUMBER.fullmatch(typed)
     return Reply("answer", value, note=reading.shown if changed else "")
 

@@ -180,6 +180,8 @@ def ask_command(
 
     _lock_or_fail(store, fail)
     warnings: list[str] = []
+    if not (resume or new or prefill or no_input) and store.exists() and sys.stdin.isatty():
+        resume = _offer_to_carry_on(store)  # a person at a terminal: ask, rather than stop
     if resume:
         if not store.exists():
             fail(
@@ -240,7 +242,7 @@ def ask_command(
     created = not store.exists()
     _save_or_fail(store, kb, progress, fail)  # before the first question: the file is writable
     console = ClickConsole(color, terminal_width())
-    _introduce(console, store, progress, resume, kb.wording["disclaimer"])
+    _introduce(console, store, progress, resume, kb.wording["disclaimer"], prefill)
     try:
         # The check before an ambulance only for a person typing (not piped input).
         interactive = sys.stdin.isatty()
@@ -286,7 +288,41 @@ def _save_or_fail(store: AnswersStore, kb, progress: Progress, fail) -> None:
         fail([f"{store.path}: {error.strerror or error}"], "cannot save the answers:")
 
 
-def _introduce(console: ClickConsole, store: AnswersStore, progress: Progress, resume: bool, disclaimer: str) -> None:
+def _offer_to_carry_on(store: AnswersStore) -> bool:
+    """Saved answers and plain `triage ask` at a terminal: carry on (True), or stop without
+    touching them (exit 2, saying how to start again)."""
+    from .common import fail, invoked_as
+
+    click.echo(f"{store.path} already holds saved answers.")
+    while True:
+        try:
+            typed = click.prompt(
+                "Carry on with them? (y = carry on, n = stop here)", default="", show_default=False, prompt_suffix=" > "
+            )
+        except click.Abort:
+            typed = "n"
+        typed = typed.strip().lower()
+        if typed in ("y", "yes"):
+            return True
+        if typed in ("n", "no"):
+            fail(
+                [
+                    f"Your saved answers in {store.path} are kept.",
+                    f"To start again and replace them: {invoked_as()} ask --new (or choose another file with -a FILE)",
+                ],
+                "not starting over saved answers",
+            )
+        click.echo("  Please type y to carry on or n to stop.")
+
+
+def _introduce(
+    console: ClickConsole,
+    store: AnswersStore,
+    progress: Progress,
+    resume: bool,
+    disclaimer: str,
+    prefill: str | None = None,
+) -> None:
     if resume:
         count = len(progress.answers)
         console.show(
@@ -310,6 +346,10 @@ def _introduce(console: ClickConsole, store: AnswersStore, progress: Progress, r
             console.width,
         )
     )
+    if prefill and not resume:
+        count = len(progress.answers)
+        came = f"{count} answer{'s' if count != 1 else ''} came from {prefill}"
+        console.show(wrap(f"{came}: only the questions still missing are asked.", console.width))
     console.show(wrap(disclaimer, console.width))
 
 

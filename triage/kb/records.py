@@ -22,6 +22,7 @@ WORDING_KEYS = (
     "not_asked_early",
     "stopped_by_person",
     "unanswered_emergency",
+    "emergency_check_answer",
 )
 
 
