@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
 import sys
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +16,7 @@ from ..io.files import Locked, free_path
 from ..kb.load import load_knowledge_base
 from ..kb.records import KnowledgeBase
 from .answers_store import DEFAULT_ANSWERS_FILE, AnswersStore, progress_from_answers
+from .ask_intro import introduce, offer_to_carry_on, resume_command
 from .questionnaire import Interrupted, run
 from .report import check_report_options, report_options
 from .terminal_text import TOO_YOUNG, missing_message, render_end, wrap
@@ -48,13 +48,6 @@ class ClickConsole:
         except click.Abort as abort:  # click turns both into Abort; the cause is kept as context
             reason = "eof" if isinstance(abort.__context__, EOFError) else "interrupt"
             raise Interrupted(reason) from None
-
-
-def resume_command(path: Path) -> str:
-    from .common import invoked_as
-
-    where = "" if str(path) == DEFAULT_ANSWERS_FILE else f" -a {shlex.quote(str(path))}"
-    return f"{invoked_as()} ask --resume{where}"
 
 
 @dataclass(frozen=True)
@@ -181,7 +174,7 @@ def ask_command(
     _lock_or_fail(store, fail)
     warnings: list[str] = []
     if not (resume or new or prefill or no_input) and store.exists() and sys.stdin.isatty():
-        resume = _offer_to_carry_on(store)  # a person at a terminal: ask, rather than stop
+        resume = offer_to_carry_on(store)  # a person at a terminal: ask, rather than stop
     if resume:
         if not store.exists():
             fail(
@@ -242,7 +235,7 @@ def ask_command(
     created = not store.exists()
     _save_or_fail(store, kb, progress, fail)  # before the first question: the file is writable
     console = ClickConsole(color, terminal_width())
-    _introduce(console, store, progress, resume, kb.wording["disclaimer"], prefill)
+    introduce(console, store, progress, resume, kb.wording["disclaimer"], prefill)
     try:
         # The check before an ambulance only for a person typing (not piped input).
         interactive = sys.stdin.isatty()
@@ -286,71 +279,6 @@ def _save_or_fail(store: AnswersStore, kb, progress: Progress, fail) -> None:
         store.save(kb, progress)
     except OSError as error:
         fail([f"{store.path}: {error.strerror or error}"], "cannot save the answers:")
-
-
-def _offer_to_carry_on(store: AnswersStore) -> bool:
-    """Saved answers and plain `triage ask` at a terminal: carry on (True), or stop without
-    touching them (exit 2, saying how to start again)."""
-    from .common import fail, invoked_as
-
-    click.echo(f"{store.path} already holds saved answers.")
-    while True:
-        try:
-            typed = click.prompt(
-                "Carry on with them? (y = carry on, n = stop here)", default="", show_default=False, prompt_suffix=" > "
-            )
-        except click.Abort:
-            typed = "n"
-        typed = typed.strip().lower()
-        if typed in ("y", "yes"):
-            return True
-        if typed in ("n", "no"):
-            fail(
-                [
-                    f"Your saved answers in {store.path} are kept.",
-                    f"To start again and replace them: {invoked_as()} ask --new (or choose another file with -a FILE)",
-                ],
-                "not starting over saved answers",
-            )
-        click.echo("  Please type y to carry on or n to stop.")
-
-
-def _introduce(
-    console: ClickConsole,
-    store: AnswersStore,
-    progress: Progress,
-    resume: bool,
-    disclaimer: str,
-    prefill: str | None = None,
-) -> None:
-    if resume:
-        count = len(progress.answers)
-        console.show(
-            wrap(
-                f"Welcome back. Carrying on from the {count} answer{'s' if count != 1 else ''} saved in {store.path}.",
-                console.width,
-            )
-        )
-    else:
-        console.show(
-            wrap(
-                "Knee pain and walking: some questions, one at a time. The most important ones come first.",
-                console.width,
-            )
-        )
-    console.show(
-        wrap(
-            "Type ? for help with a question, < to go back to the previous one.\n"
-            f"Your answers are saved in {store.path} after every question. If you stop, "
-            f"carry on later with: {resume_command(store.path)}",
-            console.width,
-        )
-    )
-    if prefill and not resume:
-        count = len(progress.answers)
-        came = f"{count} answer{'s' if count != 1 else ''} came from {prefill}"
-        console.show(wrap(f"{came}: only the questions still missing are asked.", console.width))
-    console.show(wrap(disclaimer, console.width))
 
 
 @dataclass(frozen=True)
