@@ -204,3 +204,14 @@ def test_the_end_screen_lists_not_sure_answers() -> None:
     assert f"Get these checked (you were not sure): {kb.label('warmth')}; {kb.label('fever')}." in text
     outcome = Outcome("complete", assessment)
     assert outcome.assessment.not_sure == ("warmth", "fever")
+
+
+def test_colour_never_changes_where_lines_wrap() -> None:
+    """Escape codes take no room on screen: with colour, the lines break where they do without."""
+    import click
+
+    answers = case("V10") | {"fever": None, "warmth": None}
+    assessment = triage.assess(answers)
+    plain = summary.first_screen(assessment, width=80)
+    coloured = summary.first_screen(assessment, width=80, style=click.style)
+    assert [click.unstyle(line) for line in coloured] == plain

@@ -66,7 +66,10 @@ def not_sure_lines(
     kb = assessment.kb
     count = len(assessment.not_sure)
     names = "; ".join(kb.label(q) for q in assessment.not_sure) if listed else f"{count} questions (see all of it)"
-    return wrap(f"{style('Get these checked (you were not sure):', bold=True)} {names}.", width)
+    heading = "Get these checked (you were not sure):"
+    lines = wrap(f"{heading} {names}.", width)  # wrapped plain: escape codes take no room
+    lines[0] = style(heading, bold=True) + lines[0][len(heading) :]
+    return lines
 
 
 def first_screen(
