@@ -326,3 +326,12 @@ def test_page_one_hands_over_a_clinical_summary_built_from_the_knowledge_base() 
     lines = {line.heading: line.text for line in handover_module.handover(assessed).lines}
     footwear = kb.question_by_id["footwear"].answer_words(answers["footwear"])
     assert lines["Other"] == f"{kb.label('footwear').capitalize()}: {footwear}."
+
+
+def test_the_summary_lines_name_real_questions_or_the_announced_new_ones() -> None:
+    """[[report_summary]] may name questions a later knowledge base adds (they are skipped
+    until then); any other unknown id is a typo."""
+    kb = triage.load_knowledge_base()
+    announced = {"clot_risk", "infection_risk", "blood_thinners", "pregnant", "cancer_history"}  # policy 1.2
+    named = {qid for _, ids in kb.report_summary for qid in ids}
+    assert named - set(kb.question_by_id) <= announced
