@@ -165,8 +165,14 @@ def test_ctrl_c_after_an_urgent_answer_shows_it_and_saves_a_usable_record(tmp_pa
 
 
 def test_end_of_input_after_an_urgent_answer_does_the_same(tmp_path: Path) -> None:
+    import signal
+
     path = tmp_path / "a.json"
+    before = signal.getsignal(signal.SIGINT)
     result = CliRunner().invoke(main, ["ask", "-a", str(path)], input="\n".join(URGENT_SO_FAR) + "\n")
+    # Ctrl-C is ignored only while the result is shown: never left ignored in this process
+    # (the programs it starts would inherit it and could not be stopped).
+    assert signal.getsignal(signal.SIGINT) is before
     assert result.exit_code == 1
     assert "[TODAY] GET SEEN TODAY" in result.stdout and "Stopped. Your answers" not in result.stdout
     check_downstream(path, "urgent-care-today")

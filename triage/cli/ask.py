@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -11,7 +14,7 @@ from typing import NoReturn
 import click
 
 from ..answers import AnswersError
-from ..flow import Flow, Outcome, Progress
+from ..flow import URGENT, Flow, Outcome, Progress
 from ..io.files import Locked, free_path
 from ..kb.load import load_knowledge_base
 from ..kb.records import KnowledgeBase
@@ -281,6 +284,21 @@ def _save_or_fail(store: AnswersStore, kb, progress: Progress, fail) -> None:
         fail([f"{store.path}: {error.strerror or error}"], "cannot save the answers:")
 
 
+@contextlib.contextmanager
+def _no_second_ctrl_c() -> Iterator[None]:
+    """Ctrl-C ignored for a moment, then as it was (an ignored signal would otherwise outlive
+    this command: in a test runner's process, and in every program it starts)."""
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 @dataclass(frozen=True)
 class Leaving:
     """What ``_stopped`` needs to show the result to someone who leaves once it is urgent."""
@@ -300,11 +318,13 @@ def _stopped(console: ClickConsole, store: AnswersStore, code: int, leaving: Lea
     from .common import fail
 
     console.show("")
-    if leaving.flow.stop_here():
-        _save_or_fail(store, leaving.kb, leaving.progress, fail)
-        outcome = Outcome(leaving.progress.status, leaving.flow.final_assessment())
-        rest = f"To answer the rest: {resume_command(store.path)}" if outcome.status == "stopped-early" else None
-        finish(outcome, store, leaving.color, leaving.report, leaving.full, exit_on_problems=False, after=rest)
+    if leaving.flow.urgency >= URGENT:
+        with _no_second_ctrl_c():  # a second Ctrl-C must not hide the urgent advice
+            leaving.flow.stop_here()
+            _save_or_fail(store, leaving.kb, leaving.progress, fail)
+            outcome = Outcome(leaving.progress.status, leaving.flow.final_assessment())
+            rest = f"To answer the rest: {resume_command(store.path)}" if outcome.status == "stopped-early" else None
+            finish(outcome, store, leaving.color, leaving.report, leaving.full, exit_on_problems=False, after=rest)
         sys.exit(code)
     console.show(f"Stopped. Your answers so far are saved in {store.path}")
     console.show(f"To carry on where you left off: {resume_command(store.path)}")
