@@ -206,6 +206,21 @@ def pdf_page_count(pdf: Path, *, timeout: float = 30.0) -> int:
     return int(match.group(1))
 
 
+def pdf_page_fill(pdf: Path, *, bottom_margin_pt: float = 15 / 25.4 * 72, timeout: float = 30.0) -> list[float]:
+    """How full each page is: from the top of the page to the bottom of its lowest word, over
+    the page's height less the bottom margin (where the page footer is, not counted).
+    1.0 is a full page; a page holding only a line or two near the top is under 0.1."""
+    out = _run([_tool("pdftotext"), "-bbox", str(pdf), "-"], timeout).stdout
+    fills = []
+    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', out, re.DOTALL):
+        height = float(page.group(2))
+        usable = height - bottom_margin_pt
+        bottoms = [float(y) for y in re.findall(r'<word [^>]*yMax="([\d.]+)"', page.group(3))]
+        bottoms = [y for y in bottoms if y <= usable]
+        fills.append(max(bottoms, default=0.0) / usable)
+    return fills
+
+
 def pdf_page_png(pdf: Path, png_prefix: Path, page: int = 1, *, dpi: int = 80, timeout: float = 60.0) -> Path:
     """Render one page to ``<png_prefix>.png`` with pdftoppm and return its path."""
     png_prefix = Path(png_prefix)

@@ -28,7 +28,7 @@ def test_assess_text_shows_disposition_advice_reasons_and_safety_net():
 def test_explain_ends_in_answers():
     result = run_cli("explain", case_path("V36"))
     assert result.exit_code == 0
-    out = result.stdout
+    out = " ".join(result.stdout.replace("|", " ").split())  # wrapped to 80 columns: joined up again
     assert "INJ-OTTAWA-XRAY" in out and "finding: ottawa-positive" in out
     assert "DER-OTTAWA" in out
     assert 'you answered "no" to: Can you take four steps on that leg, even with a limp? [can_bear_weight]' in out

@@ -14,7 +14,12 @@ from helpers import base_answers
 from triage.cli.main import LAZY_COMMANDS, LAZY_RULES_COMMANDS, main, rules_group
 
 HEAVY = (
-    "experta", "triage.engine.engine", "triage.cli.questionnaire", "triage.cli.ask", "triage.report.report", "difflib"
+    "experta",
+    "triage.engine.engine",
+    "triage.cli.questionnaire",
+    "triage.cli.ask",
+    "triage.report.report",
+    "difflib",
 )
 
 

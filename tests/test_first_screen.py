@@ -22,10 +22,8 @@ from triage.summary import FIRST_SCREEN_LINES, first_screen
 
 TRIAGE = Path(sys.executable).with_name("triage")
 PROMPT = r"\) > "
-WHERE = [  # what `triage ask` says at the end with the default answers file
-    "All of it: .venv/bin/triage assess triage-answers.json",
-    "Report: .venv/bin/triage report triage-answers.json -o report.html",
-]
+WHERE = ["Saved: triage-answers.json. All of it: .venv/bin/triage assess triage-answers.json"]
+SPARE = ["Report: .venv/bin/triage report triage-answers.json -o report.html"]  # what `triage ask` says
 EARLY_STOP = {
     "age": 40, "injury": True, "injury_days_ago": 2, "deformity": True,
     "stopped_early": {"disposition": "emergency", "because": [], "reason": ""},
@@ -42,7 +40,7 @@ def every_result() -> list[tuple[str, dict]]:
 
 
 def screen_problems(assessment: triage.Assessment, width: int) -> list[str]:
-    lines = first_screen(assessment, width=width, where=WHERE)
+    lines = summary.first_screen(assessment, width=width, where=WHERE, spare=SPARE)
     problems = []
     if width == 80 and len(lines) > FIRST_SCREEN_LINES:
         problems.append(f"{len(lines)} lines at 80 columns")
@@ -57,18 +55,31 @@ def test_the_first_screen_fits_and_holds_the_answer(name: str, answers: dict) ->
     assessment = triage.assess(answers)
     for width in (60, 80, 120):
         assert screen_problems(assessment, width) == [], (name, width)
-    text = " ".join(" ".join(first_screen(assessment, width=80, where=WHERE)).split())
+    text = " ".join(" ".join(first_screen(assessment, width=80, where=WHERE, spare=SPARE)).split())
     assert f"[{summary.MARKS[assessment.urgency]}]" in text  # the urgency word, colour or not
     assert f"When: {assessment.disposition.timeframe}." in text
-    assert " ".join(assessment.advice[0].text.split()) in text and "Get help if:" in text
-    for item in assessment.safety_net:
-        assert " ".join(item.text.split()) in text
+    assert " ".join(assessment.advice[0].text.split()) in text
+    points_to = assessment.kb.safety_net_points_to
+    for item in assessment.safety_net:  # the safety net points upward only, and all of it
+        upward = points_to.get(item.id, 5) > assessment.urgency
+        assert (" ".join(item.text.split()) in text) == upward, item.id
+    assert ("Get help if:" in text) == any(points_to.get(i.id, 5) > assessment.urgency for i in assessment.safety_net)
+    if assessment.not_sure:  # listed by label, or (no room) counted
+        labels = "; ".join(assessment.kb.label(q) for q in assessment.not_sure)
+        assert labels in text or f"{len(assessment.not_sure)} questions (see all of it)" in text
 
 
 def test_the_budget_check_bites(monkeypatch) -> None:
-    """A broken copy (five things to do instead of three) no longer fits: the check catches it."""
+    """A broken copy (always three things to do, the whole safety net) no longer fits: the
+    check catches it."""
     assessment = triage.assess(case("V10"))
-    monkeypatch.setattr(summary, "TOP_ADVICE", 5)
+    assert screen_problems(assessment, 80) == []
+
+    def broken(a, *, width=80, style=summary.plain, where=(), spare=()):
+        return summary._screen(a, width, style, where, spare, summary.TOP_ADVICE, True)
+
+    monkeypatch.setattr(summary, "first_screen", broken)
+    monkeypatch.setattr(summary, "upward_safety_net", lambda a: list(a.safety_net))
     assert any("lines at 80 columns" in p for p in screen_problems(assessment, 80))
 
 
@@ -156,10 +167,10 @@ def test_the_check_before_an_ambulance(tmp_path: Path) -> None:
         child.expect(PROMPT)
         child.sendline(line)
     child.expect(r"You answered YES to")
-    child.expect(r"Is that right\?")
+    child.expect(r"is that answer right\?")
     said = " ".join(log.getvalue().split())
     assert 'You answered YES to "Since the injury, does the knee look misshapen or out of place?". ' in said
-    assert "This means you may need an ambulance. Is that right?" in said
+    assert "Please check: is that answer right? If it is, you may need an ambulance." in said
     child.expect(PROMPT)
     child.sendline("n")  # no: back to that question
     child.expect("Going back to: Since the injury")
@@ -170,7 +181,7 @@ def test_the_check_before_an_ambulance(tmp_path: Path) -> None:
     assert child.exitstatus == 0
     screen = final_screen(log, 80)
     assert "[NOW] CALL AN AMBULANCE NOW" in screen[0] or any("[NOW] CALL AN AMBULANCE NOW" in s for s in screen)
-    assert log.getvalue().count("Is that right?") == 1
+    assert log.getvalue().count("is that answer right?") == 1
     saved = json.loads((tmp_path / "answers.json").read_text(encoding="utf-8"))
     assert saved["deformity"] is True and saved["stopped_early"]["disposition"] == "emergency"
 
@@ -181,7 +192,7 @@ def test_no_to_the_check_and_a_changed_answer_carries_on(tmp_path: Path) -> None
     for line in ["40", "y", "2", "y"]:
         child.expect(PROMPT)
         child.sendline(line)
-    child.expect(r"Is that right\?")
+    child.expect(r"is that answer right\?")
     child.expect(PROMPT)
     child.sendline("n")
     child.expect(PROMPT)
@@ -201,7 +212,7 @@ def test_piped_input_skips_the_check(tmp_path: Path) -> None:
 
     result = CliRunner().invoke(main, ["ask", "-a", str(tmp_path / "a.json")], input="40\ny\n2\ny\n")
     assert result.exit_code == 0, result.output
-    assert "Is that right?" not in result.output and "CALL AN AMBULANCE NOW" in result.output
+    assert "is that answer right?" not in result.output and "CALL AN AMBULANCE NOW" in result.output
 
 
 def test_help_summaries_are_whole_and_version_names_the_knowledge_base() -> None:

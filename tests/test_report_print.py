@@ -1,5 +1,7 @@
-"""The report printed by real headless Chromium (A4 and US Letter), checked with poppler,
-an offline axe-core accessibility check, and the WeasyPrint --pdf path."""
+"""The report printed by real headless Chromium (A4 and US Letter) and WeasyPrint (A4), checked
+with poppler: at most 4 pages, none under a quarter full, a page 1 that stands alone and hands
+over (the clinical summary, the person's note, no rule ids or source keys); an offline
+axe-core accessibility check, and the WeasyPrint --pdf path."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from pathlib import Path
 import browser
 import pytest
 from click.testing import CliRunner
+from report_cases import all_print_cases, answers_of, with_not_sure
 
 import triage
 from triage.cli.main import main
@@ -20,17 +23,6 @@ from triage.report.report import render_report
 CASES_DIR = Path(__file__).parent / "cases"
 NOW = datetime(2026, 1, 31, 9, 0)
 ARTIFACTS = os.environ.get("REPORT_ARTIFACTS")  # set to a folder to keep the PDFs and PNGs
-
-
-def answers_of(case: str) -> dict:
-    return json.loads((CASES_DIR / f"{case}.json").read_text(encoding="utf-8"))["answers"]
-
-
-def with_not_sure() -> dict:
-    answers = answers_of("V10")
-    answers.update(fever=None, warmth=None, night_pain=None)
-    answers.update(name="Ada <b>Lovelace</b>", notes="Left knee.\n<script>x</script>")
-    return answers
 
 
 def write_report(tmp_path: Path, answers: dict, name: str = "report", paper: str | None = None) -> Path:
@@ -54,16 +46,14 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
-EARLY_STOP = {  # a knee out of place after an injury: the questions stopped at once
-    "age": 40, "injury": True, "injury_days_ago": 2, "deformity": True,
-    "stopped_early": {"disposition": "emergency", "because": ["RF-DISLOCATION"], "reason": "stopped"},
-}  # fmt: skip
-MAX_A4_PAGES = 4
-ALL_CASES = [*sorted(p.stem for p in CASES_DIR.glob("*.json")), "not-sure", "early-stop"]
+MAX_PAGES = 4
+MIN_FILL = 0.25  # no page under a quarter full
+PRINT_CASES = dict(all_print_cases())  # every shared case, two special ones, a full case for each level
+ALL_CASES = list(PRINT_CASES)
 
 
 def case_answers(case: str) -> dict:
-    return {"not-sure": with_not_sure, "early-stop": lambda: dict(EARLY_STOP)}.get(case, lambda: answers_of(case))()
+    return dict(PRINT_CASES[case])
 
 
 def page_one_stands_alone(assessment: triage.Assessment, pages: list[str]) -> None:
@@ -79,20 +69,78 @@ def page_one_stands_alone(assessment: triage.Assessment, pages: list[str]) -> No
         assert squash(assessment.reasons[0].title) in first  # the top finding
     if assessment.early_stop is not None:
         assert "The questions stopped early" in first
+    # The handover: the clinical summary and the person's own note, without ids or source keys.
+    assert "Summary for whoever sees you" in first
+    assert "Result set by" in first
+    note = assessment.answers.get("notes")
+    if note:
+        assert squash(note) in first
+    kb = assessment.kb
+    assert not [r.id for r in kb.rules if r.id in first], "a rule id on page 1"
+    # Source keys: none listed ("Sources: ..."), and none of the coded ones (S1, S10c); word-like
+    # keys (backward-walking) are also plain words in the advice.
+    assert "Sources:" not in first and "Source:" not in first
+    coded = [k for k in kb.sources if any(c.isdigit() for c in k)]
+    assert not [k for k in coded if re.search(rf"(?<![\w-]){re.escape(k)}(?![\w-])", first)], "a source key"
+
+
+def page_problems(pdf: Path) -> list[str]:
+    """At most MAX_PAGES pages, none under MIN_FILL full."""
+    fills = browser.pdf_page_fill(pdf)
+    problems = [f"{len(fills)} pages"] if len(fills) > MAX_PAGES else []
+    problems += [f"page {n} is {fill:.0%} full" for n, fill in enumerate(fills, start=1) if fill < MIN_FILL]
+    return problems
 
 
 @pytest.mark.parametrize("case", ALL_CASES)
-def test_every_case_prints_in_at_most_four_a4_pages_with_a_page_one_that_stands_alone(
+def test_every_case_prints_in_at_most_four_pages_none_mostly_empty_in_chromium_letter_and_weasyprint_a4(
     tmp_path: Path, case: str
 ) -> None:
     browser.require_tools_or_skip(axe=False)
     answers = case_answers(case)
     assessment = triage.assess(answers)
-    pdf = tmp_path / f"{case}-A4.pdf"
-    browser.html_to_pdf(write_report(tmp_path, answers, f"{case}-A4", "A4"), pdf)
-    pages = browser.pdf_page_count(pdf)
-    assert pages <= MAX_A4_PAGES, f"{case}: {pages} A4 pages"
+    pdf = tmp_path / f"{case}-letter.pdf"
+    browser.html_to_pdf(write_report(tmp_path, answers, f"{case}-letter", "letter"), pdf)
+    assert page_problems(pdf) == [], f"{case}, Chromium, US Letter"
     page_one_stands_alone(assessment, browser.pdf_text(pdf, layout=False).split("\f"))
+    if weasyprint_available():
+        from triage.report.pdf import render_pdf
+
+        html = render_report(assessment, now=NOW).replace("<style>", "<style>@page { size: A4; }", 1)
+        pdf = tmp_path / f"{case}-A4.pdf"
+        pdf.write_bytes(render_pdf(html))
+        assert page_problems(pdf) == [], f"{case}, WeasyPrint, A4"
+        page_one_stands_alone(assessment, browser.pdf_text(pdf, layout=False).split("\f"))
+
+
+def weasyprint_available() -> bool:
+    from triage.report.pdf import pdf_available
+
+    if not pdf_available() and os.environ.get("CI", "").lower() not in ("", "0", "false", "no"):
+        pytest.fail("weasyprint cannot be imported under CI", pytrace=False)
+    return pdf_available()
+
+
+def test_the_page_check_bites(tmp_path: Path) -> None:
+    """A broken copy (the print text half as big again) runs over 4 pages: the check sees it."""
+    browser.require_tools_or_skip(axe=False)
+    html = render_report(triage.assess(case_answers("full-see-a-professional")), now=NOW)
+    path = tmp_path / "broken.html"
+    path.write_text(html.replace("</style>", "html { font-size: 14pt !important; }</style>", 1), encoding="utf-8")
+    browser.html_to_pdf(path, tmp_path / "broken.pdf")
+    assert any("pages" in p for p in page_problems(tmp_path / "broken.pdf"))
+
+
+def test_page_fill_sees_an_almost_empty_page(tmp_path: Path) -> None:
+    browser.require_tools_or_skip(axe=False)
+    path = tmp_path / "two.html"
+    path.write_text(
+        "<!DOCTYPE html><html><body>" + "<p>line</p>" * 20 + '<p style="break-before: page">last</p></body></html>',
+        encoding="utf-8",
+    )
+    browser.html_to_pdf(path, tmp_path / "two.pdf")
+    fills = browser.pdf_page_fill(tmp_path / "two.pdf")
+    assert len(fills) == 2 and fills[0] > 0.4 and fills[1] < 0.1
 
 
 @pytest.mark.parametrize("paper", ["A4", "letter"])

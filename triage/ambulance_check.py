@@ -43,10 +43,11 @@ def emergency_causes(assessment: Assessment) -> list[tuple[Question, Any]]:
 
 
 def check_text(assessment: Assessment, causes: list[tuple[Question, Any]]) -> str:
-    """'You answered YES to "…". This means you may need an ambulance. Is that right?'"""
+    """'You answered YES to "…". Please check: is that answer right? If it is, you may need an
+    ambulance.' About the answer, never "do you agree to an ambulance?"."""
     parts = [f'{question.answer_words(value).upper()} to "{question.text}"' for question, value in causes]
     said = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return f"You answered {said}. {assessment.kb.wording['emergency_check']}"
+    return f"You answered {said}. {assessment.kb.wording['emergency_check_answer']}"
 
 
 def question_to_revisit(causes: list[tuple[Question, Any]], history: list[str]) -> Question:

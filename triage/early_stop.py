@@ -12,6 +12,11 @@ answers on purpose, so it carries one more key, ``"stopped_early"`` (docs/answer
 missing required question is one the questionnaire would not have asked at that urgency;
 those are "not asked: the result was already urgent". A file that merely lacks answers, or
 whose answers no longer justify the stop, is still an error naming what is missing.
+
+A person may also leave (Ctrl-C, end of input) once the answers are urgent but before the
+questions that could still make it an emergency are answered. The record then says
+``"interrupted": true``: those questions may be missing too, and are listed as
+``unanswered`` (the result stays urgent, and the screen and report say what was not checked).
 """
 
 from __future__ import annotations
@@ -34,13 +39,19 @@ class EarlyStop(NamedTuple):  # a NamedTuple for a quick start (see kb/records.p
     because: tuple[str, ...]  # the rules that set the disposition when it stopped
     reason: str
     not_asked: tuple[str, ...]  # required questions never asked, in question order
+    # The person left first (``"interrupted": true``): the questions that could still have
+    # made it an emergency and were never answered, in question order.
+    unanswered: tuple[str, ...] = ()
+    interrupted: bool = False
 
     def to_dict(self) -> dict[str, Any]:
+        extra: dict[str, Any] = {"interrupted": True, "unanswered": list(self.unanswered)} if self.interrupted else {}
         return {
             "disposition": self.disposition,
             "because": list(self.because),
             "reason": self.reason,
             "not_asked": list(self.not_asked),
+            **extra,
         }
 
 
@@ -126,11 +137,15 @@ def check_record(
     warnings: list[str] = []
     if not isinstance(record, Mapping) or not isinstance(record.get("disposition"), str):
         return None, [f'{RECORD_KEY}: expected {{"disposition": ..., "because": [...], "reason": ...}}'], []
+    interrupted = record.get("interrupted", False)
+    if not isinstance(interrupted, bool):
+        return None, [f"{RECORD_KEY}: interrupted: expected true or false, not {interrupted!r}"], []
     recorded = record["disposition"]
     if recorded not in kb.disposition_by_id:
         problems.append(f"{RECORD_KEY}: unknown disposition {shown(recorded)}")  # bounded, escaped
     disposition = kb.disposition_by_id[disposition_id]
     missing = missing_required(kb, answers)
+    unanswered: list[str] = []
     if disposition.urgency < URGENT:
         problems.append(
             f"{RECORD_KEY}: the answers give {disposition_id}, not an urgent result, so the questions "
@@ -138,7 +153,11 @@ def check_record(
         )
     else:
         for question in missing:
-            if wanted(kb, question.id, disposition.urgency):
+            if not wanted(kb, question.id, disposition.urgency):
+                continue
+            if interrupted:  # the person left before answering it: said on screen and report
+                unanswered.append(question.id)
+            else:
                 problems.append(f"{question.id}: required (asked even after an early stop at {disposition_id})")
         if not problems and recorded != disposition_id:
             warnings.append(
@@ -149,16 +168,28 @@ def check_record(
         if disposition.urgency < URGENT:
             problems += [f"{question.id}: required" for question in missing]
         return None, problems, warnings
-    reason = kb.wording["early_stop"].format(title=disposition.title, timeframe=disposition.timeframe)
-    return EarlyStop(disposition_id, because, reason, tuple(q.id for q in missing)), [], warnings
+    reason = stop_reason(kb, disposition_id, interrupted)
+    not_asked = tuple(q.id for q in missing if q.id not in unanswered)
+    return EarlyStop(disposition_id, because, reason, not_asked, tuple(unanswered), interrupted), [], warnings
 
 
-def make_record(kb: KnowledgeBase, disposition_id: str, because: tuple[str, ...]) -> dict[str, Any]:
-    """The record the questionnaire saves in the answers file when it stops early."""
+def stop_reason(kb: KnowledgeBase, disposition_id: str, interrupted: bool = False) -> str:
+    """The sentence the screen, the answers file and the report show for an early stop."""
+    disposition = kb.disposition_by_id[disposition_id]
+    key = "stopped_by_person" if interrupted else "early_stop"
+    return kb.wording[key].format(title=disposition.title, timeframe=disposition.timeframe)
+
+
+def make_record(
+    kb: KnowledgeBase, disposition_id: str, because: tuple[str, ...], interrupted: bool = False
+) -> dict[str, Any]:
+    """The record the questionnaire saves in the answers file when it stops early
+    (``interrupted``: the person left once the answers were urgent)."""
     disposition = kb.disposition_by_id[disposition_id]
     return {
         "disposition": disposition_id,
         "urgency": disposition.urgency,
         "because": list(because),
-        "reason": kb.wording["early_stop"].format(title=disposition.title, timeframe=disposition.timeframe),
+        "reason": stop_reason(kb, disposition_id, interrupted),
+        **({"interrupted": True} if interrupted else {}),
     }

@@ -6,6 +6,7 @@ fact records the firing that produced it, so the chain is followed, not reconstr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,7 +93,9 @@ def render_text(assessment: Assessment, steps: list[Step]) -> str:
     d = assessment.disposition
     lines = [f"Result: {d.id} ({d.title}; {d.timeframe})", ""]
     if assessment.early_stop is not None:
-        lines += [assessment.early_stop.reason, ""]
+        from .summary import unanswered_lines
+
+        lines += [assessment.early_stop.reason, *unanswered_lines(assessment), ""]
     if not steps:
         lines.append("No rule raised the result: nothing in your answers needs more than walking as you do.")
     else:
@@ -113,3 +116,21 @@ def _render(step: Step, lines: list[str], prefix: str, last: bool) -> None:
         lines.append(f"{inner}   source {source}")
     for i, child in enumerate(step.children):
         _render(child, lines, inner, i == len(step.children) - 1)
+
+
+_TREE = re.compile(r"^[ |`-]*")  # the tree's drawing at the start of a line
+
+
+def wrap_tree(text: str, width: int) -> str:
+    """The explanation wrapped to ``width``, never mid-word: a long line carries on under its
+    own text, with the tree's bars kept ("|" goes on, "`--" and "|--" become spaces)."""
+    from .wrapping import wrap
+
+    lines: list[str] = []
+    for line in text.split("\n"):
+        prefix = _TREE.match(line).group(0)
+        hanging = prefix.replace("`--", "   ").replace("|--", "|  ").replace("-", " ") + "    "
+        if len(hanging) > width // 2:
+            hanging = "    "
+        lines += wrap(line[len(prefix) :], width, prefix, hanging) if line.strip() else [line]
+    return "\n".join(lines)

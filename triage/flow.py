@@ -190,15 +190,26 @@ class Flow:
     def finish_status(self) -> str:
         return "stopped-early" if self.unasked() else "complete"
 
-    def record_early_stop(self) -> None:
-        """What the answers file says about an early stop (nothing when complete)."""
+    def record_early_stop(self, interrupted: bool = False) -> None:
+        """What the answers file says about an early stop (nothing when complete).
+        ``interrupted``: the person left once the answers were urgent (``stop_here``)."""
         progress = self.progress
         if progress.status != "stopped-early":
             progress.early_stop = None
             return
         assessment = self.assessment
         deciding = tuple(r.id for r in assessment.reasons)
-        progress.early_stop = make_record(self.kb, assessment.disposition.id, deciding)
+        progress.early_stop = make_record(self.kb, assessment.disposition.id, deciding, interrupted)
+
+    def stop_here(self) -> bool:
+        """The person leaves (Ctrl-C, end of input). When the answers so far are already urgent,
+        record an early stop, so that the saved answers give that result to ``assess``,
+        ``explain`` and ``report`` (True); otherwise nothing changes (False)."""
+        if self.urgency < URGENT:
+            return False
+        self.progress.status = self.finish_status()
+        self.record_early_stop(interrupted=self.next_question() is not None)
+        return True
 
     def final_assessment(self) -> Assessment:
         """The result as `triage assess` gives it for the saved file (early-stop record included)."""

@@ -16,6 +16,8 @@ from typing import Any
 
 from .answers import check_value
 from .kb.records import Question
+from .units import FORMS, LENGTH, as_imperial
+from .units import read as read_measure
 
 BACK = "<"
 HELP = "?"
@@ -31,10 +33,11 @@ class Reply:
     kind: str  # answer | skip | help | back | invalid | too-young
     value: Any = None
     message: str = ""
+    note: str = ""  # what a height or weight in other units was read as ("5 ft 4 in = 163 cm")
 
 
 def number_words(question: Question) -> str:
-    """"a whole number from 18 to 120": what a number question takes, in words."""
+    """ "a whole number from 18 to 120": what a number question takes, in words."""
     whole = "a whole number" if question.type == "integer" else "a number"
     if question.min is not None and question.max is not None:
         return f"{whole} from {_num(question.min)} to {_num(question.max)}"
@@ -53,8 +56,9 @@ _INTEGER = re.compile(r"[+-]?\d+")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
-def parse_reply(question: Question, text: str) -> Reply:
-    """Read one typed line as a reply to ``question``. Pure: no input, no output."""
+def parse_reply(question: Question, text: str, unit: str | None = None) -> Reply:
+    """Read one typed line as a reply to ``question``. Pure: no input, no output. ``unit``
+    (length or mass: the knowledge base's ``units``) accepts the other units people use."""
     typed = text.strip()
     lowered = " ".join(typed.lower().replace("’", "'").split())
     if typed == HELP:
@@ -71,6 +75,8 @@ def parse_reply(question: Question, text: str) -> Reply:
 
     kind = question.type
     value: Any
+    if unit is not None and kind in ("integer", "number"):
+        return _measure(question, typed, unit)
     if kind == "boolean":
         if lowered in YES_WORDS:
             value = True
@@ -107,6 +113,26 @@ def parse_reply(question: Question, text: str) -> Reply:
         message = _without_id(question, problem)
         return Reply("invalid", message=message[:1].upper() + message[1:] + ".")
     return Reply("answer", value)
+
+
+def _measure(question: Question, typed: str, unit: str) -> Reply:
+    """A height or weight in any accepted unit, checked in the stored (metric) unit."""
+    reading = read_measure(unit, typed)
+    if reading.value is None:
+        return Reply("invalid", message=reading.shown)
+    value, problem = check_value(question, reading.value)
+    if problem:
+        metric = "cm" if unit == LENGTH else "kg"
+        low, high = question.min, question.max
+        span = (
+            f" from {_num(low)} to {_num(high)} {metric} ({as_imperial(unit, low)} to {as_imperial(unit, high)})"
+            if low is not None and high is not None
+            else ""
+        )
+        what = "height" if unit == LENGTH else "weight"
+        return Reply("invalid", message=f"{reading.shown}: please type a {what}{span}, in {FORMS[unit]}.")
+    changed = "=" in reading.shown or "," in typed or not _NUMBER.fullmatch(typed)
+    return Reply("answer", value, note=reading.shown if changed else "")
 
 
 def _choice(question: Question, lowered: str) -> str | None:

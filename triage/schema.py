@@ -130,7 +130,14 @@ def answers_schema(kb: KnowledgeBase, *, partial: bool = False, early_stop: bool
         "description": "Written by the questionnaire when it stopped early at an urgent result "
         "(docs/early-stop.md); the required questions it did not ask may then be missing.",
         "required": ["disposition"],
-        "properties": {"disposition": {"type": "string"}},
+        "properties": {
+            "disposition": {"type": "string"},
+            "interrupted": {
+                "type": "boolean",
+                "description": "The person left once the answers were urgent: the questions that could "
+                "still make it an emergency may be missing too.",
+            },
+        },
     }
     if partial:
         return schema

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import shlex
+import contextlib
+import signal
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -12,10 +14,12 @@ from typing import NoReturn
 import click
 
 from ..answers import AnswersError
-from ..flow import Flow, Outcome, Progress
+from ..flow import URGENT, Flow, Outcome, Progress
 from ..io.files import Locked, free_path
 from ..kb.load import load_knowledge_base
+from ..kb.records import KnowledgeBase
 from .answers_store import DEFAULT_ANSWERS_FILE, AnswersStore, progress_from_answers
+from .ask_intro import introduce, offer_to_carry_on, resume_command
 from .questionnaire import Interrupted, run
 from .report import check_report_options, report_options
 from .terminal_text import TOO_YOUNG, missing_message, render_end, wrap
@@ -49,13 +53,6 @@ class ClickConsole:
             raise Interrupted(reason) from None
 
 
-def resume_command(path: Path) -> str:
-    from .common import invoked_as
-
-    where = "" if str(path) == DEFAULT_ANSWERS_FILE else f" -a {shlex.quote(str(path))}"
-    return f"{invoked_as()} ask --resume{where}"
-
-
 @dataclass(frozen=True)
 class ReportRequest:
     html_path: str | None
@@ -64,7 +61,15 @@ class ReportRequest:
     now: datetime
 
 
-def finish(outcome: Outcome, store: AnswersStore, color: bool | None, report: ReportRequest, full: bool) -> None:
+def finish(
+    outcome: Outcome,
+    store: AnswersStore,
+    color: bool | None,
+    report: ReportRequest,
+    full: bool,
+    exit_on_problems: bool = True,
+    after: str | None = None,
+) -> None:
     """The end of a run: the report first (if one is due), then the first screen, which says
     where the report is, so that the answer is what stays on the screen."""
     from .common import fail, invoked_as, terminal_width
@@ -92,10 +97,16 @@ def finish(outcome: Outcome, store: AnswersStore, color: bool | None, report: Re
         command=invoked_as(),
         report_line=report_line,
         full=full,
+        after=after,
     )
     click.echo(screen, color=color)
     if problems:
-        fail(problems, "the report was only partly written:" if report_line else "the report was not written:")
+        heading = "the report was only partly written:" if report_line else "the report was not written:"
+        if not exit_on_problems:  # leaving with Ctrl-C: say so, keep the exit status of the stop
+            for problem in problems:
+                click.echo(f"triage: {heading} {problem}", err=True)
+            return
+        fail(problems, heading)
 
 
 @click.command("ask")
@@ -166,6 +177,8 @@ def ask_command(
 
     _lock_or_fail(store, fail)
     warnings: list[str] = []
+    if not (resume or new or prefill or no_input) and store.exists() and sys.stdin.isatty():
+        resume = offer_to_carry_on(store)  # a person at a terminal: ask, rather than stop
     if resume:
         if not store.exists():
             fail(
@@ -226,7 +239,7 @@ def ask_command(
     created = not store.exists()
     _save_or_fail(store, kb, progress, fail)  # before the first question: the file is writable
     console = ClickConsole(color, terminal_width())
-    _introduce(console, store, progress, resume, kb.wording["disclaimer"])
+    introduce(console, store, progress, resume, kb.wording["disclaimer"], prefill)
     try:
         # The check before an ambulance only for a person typing (not piped input).
         interactive = sys.stdin.isatty()
@@ -234,9 +247,10 @@ def ask_command(
             flow, console, save=lambda: store.save(kb, progress), style=click.style, check_emergency=interactive
         )
     except Interrupted as stop:
-        _stopped(console, store, EXIT_INTERRUPTED if stop.reason == "interrupt" else EXIT_END_OF_INPUT)
+        code = EXIT_INTERRUPTED if stop.reason == "interrupt" else EXIT_END_OF_INPUT
+        _stopped(console, store, code, Leaving(flow, kb, progress, color, report, full))
     except KeyboardInterrupt:  # Ctrl-C between prompts
-        _stopped(console, store, EXIT_INTERRUPTED)
+        _stopped(console, store, EXIT_INTERRUPTED, Leaving(flow, kb, progress, color, report, full))
     except OSError as error:
         fail([f"{store.path}: {error.strerror or error}"], "cannot save the answers:")
     if outcome.status == "too-young":
@@ -271,35 +285,48 @@ def _save_or_fail(store: AnswersStore, kb, progress: Progress, fail) -> None:
         fail([f"{store.path}: {error.strerror or error}"], "cannot save the answers:")
 
 
-def _introduce(console: ClickConsole, store: AnswersStore, progress: Progress, resume: bool, disclaimer: str) -> None:
-    if resume:
-        count = len(progress.answers)
-        console.show(
-            wrap(
-                f"Welcome back. Carrying on from the {count} answer{'s' if count != 1 else ''} saved in {store.path}.",
-                console.width,
-            )
-        )
-    else:
-        console.show(
-            wrap(
-                "Knee pain and walking: some questions, one at a time. The most important ones come first.",
-                console.width,
-            )
-        )
-    console.show(
-        wrap(
-            "Type ? for help with a question, < to go back to the previous one.\n"
-            f"Your answers are saved in {store.path} after every question. If you stop, "
-            f"carry on later with: {resume_command(store.path)}",
-            console.width,
-        )
-    )
-    console.show(wrap(disclaimer, console.width))
+@contextlib.contextmanager
+def _no_second_ctrl_c() -> Iterator[None]:
+    """Ctrl-C ignored for a moment, then as it was (an ignored signal would otherwise outlive
+    this command: in a test runner's process, and in every program it starts)."""
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
-def _stopped(console: ClickConsole, store: AnswersStore, code: int) -> NoReturn:
+@dataclass(frozen=True)
+class Leaving:
+    """What ``_stopped`` needs to show the result to someone who leaves once it is urgent."""
+
+    flow: Flow
+    kb: KnowledgeBase
+    progress: Progress
+    color: bool | None
+    report: ReportRequest
+    full: bool
+
+
+def _stopped(console: ClickConsole, store: AnswersStore, code: int, leaving: Leaving) -> NoReturn:
+    """Stopped before the end. If the answers so far already mean urgent care or an ambulance,
+    that is shown on the way out (a person who leaves must still see it), and the answers are
+    saved with an early-stop record that `assess`, `explain` and `report` accept."""
+    from .common import fail
+
     console.show("")
+    if leaving.flow.urgency >= URGENT:
+        with _no_second_ctrl_c():  # a second Ctrl-C must not hide the urgent advice
+            leaving.flow.stop_here()
+            _save_or_fail(store, leaving.kb, leaving.progress, fail)
+            outcome = Outcome(leaving.progress.status, leaving.flow.final_assessment())
+            rest = f"To answer the rest: {resume_command(store.path)}" if outcome.status == "stopped-early" else None
+            finish(outcome, store, leaving.color, leaving.report, leaving.full, exit_on_problems=False, after=rest)
+        sys.exit(code)
     console.show(f"Stopped. Your answers so far are saved in {store.path}")
     console.show(f"To carry on where you left off: {resume_command(store.path)}")
     sys.exit(code)

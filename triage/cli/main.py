@@ -198,10 +198,11 @@ def assess_command(answers_file: str, output_format: str, from_fhir: bool) -> No
 @FROM_FHIR
 def explain_command(answers_file: str, everything: bool, from_fhir: bool) -> None:
     """Show how the result was reached: rules, sources, down to your answers."""
-    from ..explain import explain, render_text
+    from ..explain import explain, render_text, wrap_tree
 
     assessment = assess_file(answers_file, from_fhir)
-    click.echo(render_text(assessment, explain(assessment, everything=everything)))
+    text = render_text(assessment, explain(assessment, everything=everything))
+    click.echo(wrap_tree(text, terminal_width()))
 
 
 @main.group("rules")

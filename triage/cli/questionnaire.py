@@ -24,7 +24,7 @@ from typing import Protocol
 
 from ..flow import EMERGENCY, URGENT, Flow, Outcome
 from ..kb.records import Question
-from ..replies import parse_reply
+from ..replies import Reply, parse_reply
 from .terminal_text import WIDTH, help_text, prompt_text, question_text, urgent_notice, wrap
 
 
@@ -57,6 +57,7 @@ def run(
     terminal, not piped input) asks once before an emergency result whether the answers that
     caused it are right; "no" goes back to that question."""
     warned_urgent = False
+    kept: dict[str, Reply] = {}  # the reply a question had before going back to it
     checked: set[tuple[str, str]] = set()  # emergency answers already confirmed (or re-given after "no")
     while True:
         question = flow.next_question()
@@ -78,8 +79,16 @@ def run(
         position, total = flow.position(question)
         console.show("")
         console.show(style(question_text(question, position, total, _width(console)), bold=True))
+        unit = flow.kb.units.get(question.id)
+        before = kept.pop(question.id, None)  # went back to it: Enter keeps the answer it had
+        if before is not None:
+            console.show(f"  {_before_text(question, before)}")
         while True:
-            reply = parse_reply(question, console.ask(prompt_text(question)))
+            typed = console.ask(prompt_text(question, unit))
+            if before is not None and not typed.strip():
+                reply = before
+                break
+            reply = parse_reply(question, typed, unit)
             if reply.kind == "help":
                 console.show(help_text(question, _width(console)))
                 continue
@@ -88,14 +97,15 @@ def run(
                 continue
             break
         if reply.kind == "too-young":
-            sure = parse_reply(
-                _CONFIRM,
-                console.ask(f"You typed {reply.value}. This tool is for adults. Is {reply.value} right? (y/n) >"),
-            )
-            if sure.kind == "answer" and sure.value is True:
+            if _yes(console, f"You typed {reply.value}. This tool is for adults. Is {reply.value} right? (y/n) >"):
                 return Outcome("too-young", None)
-            continue
+            continue  # a typo: the age question again
         if reply.kind == "back":
+            last = flow.progress.history[-1] if flow.progress.history else None
+            if last is not None:
+                value = flow.progress.answers.get(last)
+                answered = last in flow.progress.answers
+                kept[last] = Reply("answer", value) if answered else Reply("skip")
             previous = flow.back()
             if previous is None:
                 console.show("  This is the first question here; there is nothing to go back to.")
@@ -103,6 +113,8 @@ def run(
                 console.show(f"  Going back to: {previous.text}")
                 save()
             continue
+        if reply.note:  # a height or weight in other units: say what it was read as
+            console.show(f"  {reply.note}")
         if reply.kind == "skip":
             flow.skip(question)
         else:
@@ -113,6 +125,21 @@ def run(
 
 
 _CONFIRM = Question(id="confirm", type="boolean", text="Is that right?", required=True)
+
+
+def _yes(console: Console, prompt: str) -> bool:
+    """A yes or no, asked until it is one (anything else is never taken as either)."""
+    while True:
+        sure = parse_reply(_CONFIRM, console.ask(prompt))
+        if sure.kind == "answer":
+            return bool(sure.value)
+        console.show("  Please type y for yes or n for no.")
+
+
+def _before_text(question: Question, before: Reply) -> str:
+    if before.kind == "skip":
+        return "You left this out before. Press Enter to leave it out again."
+    return f"Your answer was: {question.answer_words(before.value)}. Press Enter to keep it."
 
 
 def _check_emergency(flow: Flow, console: Console, checked: set[tuple[str, str]]) -> Question | None:
@@ -127,12 +154,7 @@ def _check_emergency(flow: Flow, console: Console, checked: set[tuple[str, str]]
     checked.update(keys)
     console.show("")
     console.show(wrap(check_text(flow.assessment, causes), _width(console)))
-    while True:
-        sure = parse_reply(_CONFIRM, console.ask("(y = yes, n = no) >"))
-        if sure.kind == "answer":
-            break
-        console.show("  Please type y for yes or n for no.")
-    if sure.value is True:
+    if _yes(console, "(y = yes, that is my answer; n = no, change it) >"):
         return None
     return question_to_revisit(causes, flow.progress.history)
 

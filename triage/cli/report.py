@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import click
@@ -69,11 +70,20 @@ def check_report_options(html_path: str | None, pdf_path: str | None, force: boo
     if html_path is not None and pdf_path is not None and is_pdf(html_path):
         fail([f"-o {html_path} is the HTML report; give the PDF with --pdf only"], "bad option")
     now = _time(now_text)
+    suffix = Path(html_path).suffix.lower() if html_path is not None else ""
+    if suffix and suffix not in HTML_SUFFIXES:  # -o r.txt: never HTML under another name
+        fail(
+            [f"-o {html_path}: the report is a web page (HTML); name it .html, or .pdf for a PDF"],
+            "bad option",
+        )
     if html_path is not None:
         problems = check_targets(html_path, pdf_path, force)
         if problems:
             fail(problems, "the report cannot be written:")
     return now
+
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 
 
 def is_pdf(path: str) -> bool:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..kb.records import Question
 from ..replies import number_words
+from ..units import HINTS
 from ..wrapping import wrap as wrap_lines
 
 if TYPE_CHECKING:  # only for hints
@@ -36,10 +37,12 @@ def question_text(question: Question, position: int, total: int, width: int = WI
     return "\n".join(lines)
 
 
-def prompt_text(question: Question) -> str:
-    """The short line the answer is typed after."""
+def prompt_text(question: Question, unit: str | None = None) -> str:
+    """The short line the answer is typed after (``unit``: a height or weight, any unit)."""
     kind = question.type
-    if kind == "boolean":
+    if unit is not None:
+        hint = HINTS[unit]
+    elif kind == "boolean":
         hint = "y = yes, n = no, s = not sure" if question.red_flag else "y = yes, n = no"
     elif kind == "choice":
         hint = f"1-{len(question.choices)}" + (", or s = not sure" if question.red_flag else "")
@@ -101,6 +104,7 @@ def render_end(
     command: str = "triage",
     report_line: str | None = None,
     full: bool = False,
+    after: str | None = None,
 ) -> str:
     """The end of a run: the first screen (the answer, summary.first_screen), saying where the
     answers and the report are; then, with ``full``, the rest. No blank line first: in a
@@ -116,10 +120,14 @@ def render_end(
     else:  # one line if it fits: the command names the file anyway
         saved = f"Saved: {answers_path}. All of it: {command} assess {path}"
         saved = saved if len(saved) <= width else f"All of it: {command} assess {path}"
-    where = [saved, report_line or f"Report: {command} report {path} -o report.html"]
-    lines = first_screen(assessment, width=width, style=style, where=where)
+    tail = [after] if after else []  # e.g. how to answer the rest, after leaving early
+    if report_line:  # a report was written: always say where
+        where, spare = [saved, report_line, *tail], []
+    else:  # only a suggestion: the first line to go when the screen is full
+        where, spare = [saved, *tail], [f"Report: {command} report {path} -o report.html"]
+    lines = first_screen(assessment, width=width, style=style, where=where, spare=spare)
     if len(lines) > FIRST_SCREEN_LINES and not full:  # long paths: keep the headline on screen
-        where = [f"All of it: {command} assess {path}", *([report_line] if report_line else [])]
+        where = [f"All of it: {command} assess {path}", *([report_line] if report_line else []), *tail]
         lines = first_screen(assessment, width=width, style=style, where=where)
     if full:
         lines += the_rest(assessment, width=width, style=style)

@@ -49,6 +49,11 @@ class Parser:
             for key, value in data.items():
                 if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
                     tables.setdefault(key, []).extend((path.name, item) for item in value)
+                elif key == "wording" and isinstance(value, dict) and isinstance(meta.get(key), dict):
+                    # [wording] may be split over files (wording.toml, wording-screens.toml)
+                    for twice in sorted(set(value) & set(meta[key])):
+                        self.problems.append(f"{path.name}: [wording] {twice} is set in another file too")
+                    meta[key] = {**meta[key], **value}
                 else:
                     meta[key] = value
         questions = tuple(self._question(f, t) for f, t in tables.get("question", []))
@@ -72,6 +77,31 @@ class Parser:
         missing = [key for key in WORDING_KEYS if key not in wording]
         if missing:
             self.problems.append(f"[wording]: missing {', '.join(missing)}")
+        labels = meta.get("question_labels", {})
+        if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
+            self.problems.append("[question_labels]: every entry must be text")
+            labels = {}
+        points_to = meta.get("safety_net_points_to", {})
+        if not isinstance(points_to, dict) or not all(type(v) is int for v in points_to.values()):
+            self.problems.append("[safety_net_points_to]: every entry must be a whole number")
+            points_to = {}
+        self.problems += [
+            f"[safety_net_points_to]: {key} is not an advice item" for key in points_to if key not in all_advice
+        ]
+        report_summary = tuple(self._summary_line(t) for _, t in tables.get("report_summary", []))
+        units = meta.get("question_units", {})
+        if not isinstance(units, dict) or not all(v in ("length", "mass") for v in units.values()):
+            self.problems.append('[question_units]: every entry must be "length" or "mass"')
+            units = {}
+        numeric = {q.id for q in questions if q.type in ("integer", "number")}
+        self.problems += [f"[question_units]: {key} is not a number question" for key in units if key not in numeric]
+        unit_notes = meta.get("advice_unit_notes", {})
+        if not isinstance(unit_notes, dict) or not all(isinstance(v, str) for v in unit_notes.values()):
+            self.problems.append("[advice_unit_notes]: every entry must be text")
+            unit_notes = {}
+        self.problems += [f"[advice_unit_notes]: {key} is not advice" for key in unit_notes if key not in all_advice]
+        ids = {q.id for q in questions}
+        self.problems += [f"[question_labels]: {key} is not a question" for key in labels if key not in ids]
         if self.problems:
             raise KnowledgeBaseError(self.problems)
         return KnowledgeBase(
@@ -92,7 +122,20 @@ class Parser:
             retired_advice={k: a for k, a in all_advice.items() if a.status == "retired"},
             changelog=changelog,
             changelog_problems=tuple(changelog_problems),
+            labels=labels,
+            safety_net_points_to=points_to,
+            report_summary=report_summary,
+            units=units,
+            advice_unit_notes=unit_notes,
         )
+
+    def _summary_line(self, t: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
+        heading = self._get("screens.toml: report_summary", t, "heading", str)
+        ids = self._get(f"screens.toml: report_summary {heading}", t, "questions", list)
+        if not all(isinstance(i, str) for i in ids):
+            self.problems.append(f"screens.toml: report_summary {heading}: questions must be ids")
+            ids = []
+        return heading, tuple(ids)
 
     def _unique(self, what: str, ids: list[str]) -> None:
         seen: set[str] = set()

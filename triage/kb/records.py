@@ -15,7 +15,15 @@ from .changelog import ChangeEntry
 from .conditions import Condition
 
 # The texts of rules/wording.toml the code fills in and shows.
-WORDING_KEYS = ("disclaimer", "emergency_check", "early_stop", "not_asked_early")
+WORDING_KEYS = (
+    "disclaimer",
+    "emergency_check",
+    "early_stop",
+    "not_asked_early",
+    "stopped_by_person",
+    "unanswered_emergency",
+    "emergency_check_answer",
+)
 
 
 class KnowledgeBaseError(Exception):
@@ -144,6 +152,25 @@ class KnowledgeBase(NamedTuple):  # built in one place (_Loader.load), every fie
     retired_advice: dict[str, Advice]
     changelog: tuple[ChangeEntry, ...]
     changelog_problems: tuple[str, ...]
+    # rules/screens.toml: a short name for a question ("fever"), for lists on the end screen
+    # and the report's clinical summary; ``label`` falls back to the question's text.
+    labels: dict[str, str]
+    # rules/screens.toml: the urgency each safety-net item sends a person to (end screen only)
+    safety_net_points_to: dict[str, int]
+    # rules/screens.toml: the report's clinical summary, (heading, question ids) in order
+    report_summary: tuple[tuple[str, tuple[str, ...]], ...]
+    # rules/screens.toml: questions whose answer may be typed in other units (length, mass)
+    units: dict[str, str]
+    # rules/screens.toml: said after an advice item that quotes pounds (the answers are in kg)
+    advice_unit_notes: dict[str, str]
+
+    def advice_text(self, item: Advice) -> str:
+        """An advice item's text as shown, with its note in kilograms if it has one."""
+        note = self.advice_unit_notes.get(item.id)
+        return f"{item.text} {note}" if note else item.text
+
+    def label(self, question_id: str) -> str:
+        return self.labels.get(question_id) or self.question_by_id[question_id].text
 
     @property
     def red_flags(self) -> tuple[str, ...]:

@@ -13,10 +13,10 @@ from typing import Any
 
 from ..answers import asked_questions
 from ..assessment import Assessment
-from ..kb.conditions import Atom
-from ..kb.records import Advice, Citation, KnowledgeBase, Rule
+from ..kb.records import Advice, Citation, KnowledgeBase
 from ..summary import MARKS, TOP_ADVICE
 from .clock import format_time
+from .handover import answer_atoms, handover
 
 # Headings for the advice groups, in the order they are shown (navigation, not advice).
 GROUPS: dict[str, str] = {
@@ -28,6 +28,7 @@ GROUPS: dict[str, str] = {
     "bones": "Bones",
     "backward-walking": "Backward walking",
 }
+
 
 @dataclass(frozen=True)
 class SourceRef:
@@ -103,22 +104,12 @@ def _answer_rows(assessment: Assessment) -> tuple[list[AnswerRow], list[str], li
     return rows, left_out, not_asked, not_asked_early
 
 
-def _atoms(rules: Iterable[Rule]) -> dict[str, list[Atom]]:
-    by_question: dict[str, list[Atom]] = {}
-    for rule in rules:
-        for alternative in rule.when:
-            for atom in alternative:
-                if atom.kind == "answer":
-                    by_question.setdefault(atom.subject, []).append(atom)
-    return by_question
-
-
 def checked_red_flags(assessment: Assessment) -> list[AnswerRow]:
     """Red-flag questions asked and answered with no sign of concern: no rule in the
     knowledge base would match the answer given ("no", "never", "none", or "yes" to
     "can you take four steps"). "Not sure" is never in this list."""
     kb, answers = assessment.kb, assessment.answers
-    atoms = _atoms(kb.rules)
+    atoms = answer_atoms(kb)
     rows = []
     for question in kb.questions:
         if not question.red_flag or answers.get(question.id) is None:
@@ -188,7 +179,7 @@ def _advice_groups(assessment: Assessment) -> list[tuple[str, str, list[AdviceVi
         (
             group,
             GROUPS.get(group, group.replace("-", " ").capitalize()),
-            [AdviceView(a.id, a.text, a.details, _sources(kb, a.cite)) for a in groups[group]],
+            [AdviceView(a.id, kb.advice_text(a), a.details, _sources(kb, a.cite)) for a in groups[group]],
         )
         for group in order
     ]
@@ -202,21 +193,27 @@ def report_context(assessment: Assessment, *, now: datetime) -> dict[str, Any]:
     rows, left_out, not_asked, not_asked_early = _answer_rows(assessment)
     return {
         "person": _person(assessment),
+        "handover": handover(assessment),
         "early_stop": assessment.early_stop.reason if assessment.early_stop else None,
+        "unanswered_emergency": [kb.question_by_id[q].text for q in assessment.early_stop.unanswered]
+        if assessment.early_stop
+        else [],
+        "unanswered_emergency_label": kb.wording["unanswered_emergency"],
         "not_asked_early_label": kb.wording["not_asked_early"],
-        "top_advice": [AdviceView(a.id, a.text, a.details, ()) for a in assessment.advice[:TOP_ADVICE]],
+        "top_advice": [AdviceView(a.id, kb.advice_text(a), a.details, ()) for a in assessment.advice[:TOP_ADVICE]],
         "more_advice": len(assessment.advice) > TOP_ADVICE,
         "disposition": d,
         "mark": MARKS.get(d.urgency, "!"),
         "level": min(max(d.urgency, 0), 4),
         "name": name if isinstance(name, str) and name.strip() else None,
         "advice_groups": _advice_groups(assessment),
-        "not_sure": [kb.question_by_id[q].text for q in assessment.not_sure],
+        "not_sure": [kb.label(q) for q in assessment.not_sure],
         "safety_net": [AdviceView(a.id, a.text, a.details, _sources(kb, a.cite)) for a in assessment.safety_net],
         "reasons": reasons,
         "also_noted": also_noted,
         "derived": derived,
         "checked": checked_red_flags(assessment),
+        "safety_net_keys": list(dict.fromkeys(c.source for a in assessment.safety_net for c in a.cite)),
         "source_index": _source_index(assessment),
         "answers": rows,
         "left_out": left_out,
