@@ -135,9 +135,9 @@ def check_value(question: Question, value: Any) -> tuple[Any, str | None]:
     """Type and range check of one answer. Returns (typed value, problem or None)."""
     qid = question.id
     if value is None:
-        if question.red_flag:
+        if question.allows_unsure:
             return None, None
-        return None, f"{qid}: null ('not sure') is only allowed on red-flag questions; leave the question out instead"
+        return None, f"{qid}: null ('not sure') is only allowed on red-flag and history questions; leave the question out instead"
     kind = question.type
     if kind == "boolean":
         if isinstance(value, bool):

@@ -163,7 +163,7 @@ def build_assessment(kb: KnowledgeBase, valid: ValidAnswers, run: EngineRun) -> 
         if item.max_urgency >= disposition.urgency and not (item.unless and condition_holds(item.unless, valid.answers))
     ]
     advice = tuple(sorted(kept, key=lambda item: item.group != "now"))  # what to do now first (stable)
-    not_sure = tuple(q for q in kb.red_flags if q in valid.answers and valid.answers[q] is None)
+    not_sure = tuple(q for q in kb.unsure_allowed if q in valid.answers and valid.answers[q] is None)
     return Assessment(
         kb=kb,
         disposition=disposition,

@@ -40,7 +40,7 @@ def question_schema(question: Question) -> dict[str, Any]:
             schema["minLength"] = question.min_length
         if question.max_length is not None:
             schema["maxLength"] = question.max_length
-    if question.red_flag:  # null = "not sure", a real answer
+    if question.allows_unsure:  # null = "not sure", a real answer
         if "enum" in schema:
             schema["enum"] = [*schema["enum"], None]
         else:

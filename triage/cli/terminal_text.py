@@ -31,7 +31,7 @@ def question_text(question: Question, position: int, total: int, width: int = WI
     lines = [_fill(question.text, width, marker, " " * len(marker))]
     if question.type == "choice":
         lines += [_fill(label, width, f"  {i}  ", "     ") for i, (_, label) in enumerate(question.choices, start=1)]
-        if question.red_flag:
+        if question.allows_unsure:
             lines.append("  s  not sure")
     return "\n".join(lines)
 
@@ -40,9 +40,9 @@ def prompt_text(question: Question) -> str:
     """The short line the answer is typed after."""
     kind = question.type
     if kind == "boolean":
-        hint = "y = yes, n = no, s = not sure" if question.red_flag else "y = yes, n = no"
+        hint = "y = yes, n = no, s = not sure" if question.allows_unsure else "y = yes, n = no"
     elif kind == "choice":
-        hint = f"1-{len(question.choices)}" + (", or s = not sure" if question.red_flag else "")
+        hint = f"1-{len(question.choices)}" + (", or s = not sure" if question.allows_unsure else "")
     elif kind in ("integer", "number"):
         hint = number_words(question)
     else:
@@ -54,7 +54,7 @@ def prompt_text(question: Question) -> str:
 
 def help_text(question: Question, width: int = WIDTH) -> str:
     lines = [question.help or "There is no more help for this question."]
-    if question.red_flag:
+    if question.allows_unsure:
         lines.append("If you cannot tell, answer s (not sure): that is a real answer, and better than guessing.")
     lines.append("Type < to go back to the previous question.")
     return "\n".join(_fill(line, width, "  ", "  ") for line in lines)

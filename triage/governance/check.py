@@ -86,6 +86,8 @@ def _check_rule(kb: KnowledgeBase, rule: Rule) -> Iterator[str]:
         elif atom.kind == "derived" and atom.subject not in computed:
             yield f"derived value {atom.subject!r} is computed by no rule"
         elif atom.kind == "answer":
+            if atom.test == "not_in":  # holds when left out: asked-when only, never a rule
+                yield f"{atom.subject}: not_in is for asked_when only"
             yield from _check_atom(kb, atom)
     if not (rule.finding or rule.floor or rule.compute or rule.advice):
         yield "concludes nothing (needs a finding, floor, compute or advice)"
@@ -116,9 +118,9 @@ def _check_atom(kb: KnowledgeBase, atom: Atom) -> Iterator[str]:
     if question is None:
         yield f"unknown question {atom.subject!r}"
         return
-    if (atom.test == "unsure" or atom.or_unsure) and not question.red_flag:
-        yield f"{atom.subject}: 'not sure' is only possible on red-flag questions"
-    if atom.test == "in":
+    if (atom.test == "unsure" or atom.or_unsure) and not question.allows_unsure:
+        yield f"{atom.subject}: 'not sure' is only possible on red-flag and history questions"
+    if atom.test in ("in", "not_in"):
         bad = sorted(set(atom.operand) - set(question.choice_values))
         if question.type != "choice" or bad:
             yield f"{atom.subject}: {bad or sorted(atom.operand)} are not values of this question"
@@ -165,7 +167,7 @@ def _candidates(question: Question, atoms: list[Atom]) -> list[Any]:
             values = [int(v) for v in values]
     else:
         values = ["text"]
-    return [*values, None] if question.red_flag else values
+    return [*values, None] if question.allows_unsure else values
 
 
 def _witness(kb: KnowledgeBase, group: tuple[Atom, ...]) -> dict[str, Any] | None:

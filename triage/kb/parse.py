@@ -147,6 +147,7 @@ class Parser:
             max_length=self._get(where, t, "max_length", int, None),
             choices=choices,  # type: ignore[arg-type]
             asked_when=self._condition(where, t, "asked_when"),
+            history=self._get(where, t, "history", bool, False),
         )
 
     def _rule(self, file: str, t: dict[str, Any]) -> Rule:

@@ -51,6 +51,13 @@ class Question(NamedTuple):
     max_length: int | None = None
     choices: tuple[tuple[str, str], ...] = ()
     asked_when: Condition = ()
+    # History (type H, medicines, conditions, recent events): "not sure" allowed, counts as yes.
+    history: bool = False
+
+    @property
+    def allows_unsure(self) -> bool:
+        """Is null ("not sure") a real answer? On red-flag and history questions."""
+        return self.red_flag or self.history
 
     @property
     def choice_values(self) -> tuple[str, ...]:
@@ -148,6 +155,15 @@ class KnowledgeBase(NamedTuple):  # built in one place (_Loader.load), every fie
     @property
     def red_flags(self) -> tuple[str, ...]:
         return tuple(q.id for q in self.questions if q.red_flag)
+
+    @property
+    def history_questions(self) -> tuple[str, ...]:
+        return tuple(q.id for q in self.questions if q.history)
+
+    @property
+    def unsure_allowed(self) -> tuple[str, ...]:
+        """Questions where null ("not sure") is a real answer: red flags and history."""
+        return tuple(q.id for q in self.questions if q.allows_unsure)
 
     def article_text(self, key: str) -> str:
         source = self.sources[key]

@@ -49,7 +49,7 @@ def question_json(question: Question) -> dict[str, Any]:
         "type": question.type,
         "required": question.required,
         "red_flag": question.red_flag,
-        "not_sure_allowed": question.red_flag,
+        "not_sure_allowed": question.allows_unsure,
     }
     if question.type == "choice":
         data["choices"] = [{"value": value, "label": label} for value, label in question.choices]
