@@ -41,11 +41,16 @@ def check_knowledge_base(kb: KnowledgeBase, *, release: bool = False) -> list[st
     ]
     if not kb.safety_net:
         problems.append("safety net: empty (every result must carry one)")
+    problems += [
+        f"ask_before_urgent_stop: unknown question {q!r}" for q in kb.ask_before_stop if q not in kb.question_by_id
+    ]
     used = {a for r in kb.rules for a in r.advice} | {a for d in kb.dispositions for a in d.advice} | set(kb.safety_net)
     problems += [f"advice {a}: never given by any rule or disposition" for a in kb.advice if a not in used]
     for source in kb.sources.values():
         if source.kind == "article" and not (source.file and (kb.root / source.file).is_file()):
             problems.append(f"source {source.key}: article file {source.file!r} not found")
+        elif source.file and not (kb.root / source.file).is_file():
+            problems.append(f"source {source.key}: file {source.file!r} not found")
         if source.kind not in ("article", "clinical"):
             problems.append(f"source {source.key}: kind must be article or clinical")
     problems += _check_reachable(kb)
@@ -142,8 +147,14 @@ def _check_citations(kb: KnowledgeBase, cites: tuple[Citation, ...]) -> Iterator
                 yield f"cites article {cite.source} without a quote"
             elif source.file and (kb.root / source.file).is_file() and cite.quote not in kb.article_text(source.key):
                 yield f"quote not found in {cite.source}: {cite.quote!r}"
-        elif not cite.locator:
-            yield f"cites {cite.source} without a locator"
+        else:
+            if not cite.locator:
+                yield f"cites {cite.source} without a locator"
+            if cite.quote and not source.file:
+                yield f"quotes {cite.source}, which has no file to check the quote in"
+            elif cite.quote and source.file and (kb.root / source.file).is_file():
+                if cite.quote not in kb.article_text(source.key):
+                    yield f"quote not found in {cite.source}: {cite.quote!r}"
 
 
 # --- reachability: can each rule fire for some valid answers? -------------------------------------

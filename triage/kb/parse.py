@@ -83,6 +83,7 @@ class Parser:
             advice=advice,
             dispositions=dispositions,
             safety_net=tuple(meta.get("safety_net", ())),
+            ask_before_stop=tuple(str(q) for q in meta.get("ask_before_urgent_stop", ())),
             sources=sources,
             fhir={k: v for k, v in meta.items() if k.startswith("fhir") and isinstance(v, dict)},
             wording=wording,
