@@ -13,7 +13,7 @@ import pytest
 from helpers import CASES, CASES_DIR, run_cli
 from safety.safety_support import Mutant
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "vignettes"  # a test input only
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "vignettes-1.2"  # a test input only (1.2 answers)
 
 
 def test_project_cases_pass_through_cases_run():
