@@ -50,8 +50,8 @@ def test_ottawa_items_required_within_seven_days_only():
 
 
 def test_not_asked_answers_are_ignored_with_a_warning():
-    valid = validate(base_answers() | {"injury_days_ago": 3, "breathless": True}, load_knowledge_base())
-    assert "injury_days_ago" not in valid.answers and "breathless" not in valid.answers
+    valid = validate(base_answers() | {"injury_days_ago": 3, "clot_risk": True}, load_knowledge_base())
+    assert "injury_days_ago" not in valid.answers and "clot_risk" not in valid.answers
     assert any(w.startswith("injury_days_ago: not asked") for w in valid.warnings)
 
 
