@@ -99,7 +99,18 @@ def test_p2_bites_engine_not_reset_between_cases(tmp_path: Path, monkeypatch: py
 
 @pytest.mark.parametrize(
     "rule_id",
-    ["RF-CALF", "RF-DISLOCATION", "INJ-OTTAWA-XRAY", "INJ-POP-OR-RAPID-SWELLING", "RF-NIGHT-PAIN", "SP-PAIN-WORSENS"],
+    [
+        *(
+            "RF-CALF",
+            "RF-DISLOCATION",
+            "INJ-OTTAWA-XRAY",
+            "INJ-POP-OR-RAPID-SWELLING",
+            "RF-NIGHT-PAIN",
+            "SP-PAIN-WORSENS",
+        ),
+        *("RF-BREATHLESS-SEVERE", "RF-BREATHLESS-NEW", "RF-BREATHLESS-UNSURE", "RF-EMERGENCY-SIGN-UNSURE"),
+        "RF-CANNOT-BEAR-WEIGHT",
+    ],
 )
 def test_p3_bites_red_flag_rule_removed(tmp_path: Path, rule_id: str) -> None:
     assert_bites(Mutant(tmp_path).remove_rule(rule_id).load(), violations_red_flags)
@@ -120,7 +131,17 @@ def _pair(background: str, first: tuple[str, Any], second: tuple[str, Any]) -> d
         ("RF-FEVER-INFLAMED", ("fever", True), ("redness", True)),
         ("RF-FEVER-NEW-PAIN", ("fever", True), ("injury", True)),
         ("RF-POST-SURGERY", ("knee_surgery", "replacement"), ("fever", True)),
-        ("RF-CLOT-LUNG", ("calf_swelling", True), ("breathless", True)),
+        ("RF-CLOT-LUNG", ("calf_pain", True), ("breathless_other", True)),
+        # 1.2 rules on two answers together (a new rule, or a red flag with a history answer)
+        ("RF-CALF-UNSURE-CLOT-RISK", ("calf_pain", None), ("clot_risk", True)),
+        ("RF-CALF-UNSURE-CLOT-RISK", ("calf_swelling", None), ("pregnant", True)),
+        ("RF-BREATHLESS-NEW-UNSURE-CALF", ("breathless_other", None), ("calf_pain", None)),
+        ("RF-INFECTION-RISK", ("hot_recent", True), ("infection_risk", True)),
+        ("RF-BLEED-RISK", ("blood_thinners", True), ("swelling", "marked")),
+        ("RF-BLEED-RISK", ("blood_thinners", None), ("swelling", "mild")),  # after an injury in the last 7 days
+        ("RF-CANCER-REST-PAIN", ("cancer_history", True), ("rest_pain", True)),
+        ("SP-REPLACED-KNEE", ("knee_surgery", "replacement"), ("pain_score", 4)),
+        ("INJ-POP-LATER", ("injury_days_ago", 20), ("injury_pop", True)),
         ("TX-FAILED-SEVERE", ("treatment_tried", "not-helping"), ("walking_tolerance", "under-10-min")),
         ("SP-FALLS", ("falls", "one"), ("balance_problems", True)),
     ],
@@ -134,7 +155,11 @@ def test_p3_bites_combination_rule_removed(
 
 
 @pytest.mark.parametrize(
-    "rule_id", ["RF-DISLOCATION", "RF-CLOT-LUNG", "RF-LOCKED", "RF-GIVING-WAY-OFTEN", "RF-UNSURE", "SP-SEVERE-PAIN"]
+    "rule_id",
+    [
+        *("RF-DISLOCATION", "RF-BREATHLESS-SEVERE", "RF-LOCKED", "RF-GIVING-WAY-OFTEN", "RF-UNSURE", "SP-SEVERE-PAIN"),
+        *("RF-BREATHLESS-NEW", "RF-BREATHLESS-UNSURE", "RF-EMERGENCY-SIGN-UNSURE", "RF-CALF"),
+    ],
 )
 def test_p3_bites_floor_lowered_one_step(tmp_path: Path, rule_id: str) -> None:
     assert_bites(Mutant(tmp_path).lower_floor(rule_id).load(), violations_red_flags)
@@ -146,21 +171,86 @@ def test_p3_bites_falls_rule_removed(tmp_path: Path) -> None:
     assert "falls" in found
 
 
-UNSURE_CALF_BREATHLESS = [_pair(b, ("calf_swelling", None), ("breathless", True)) for b in BACKGROUNDS]
+UNSURE_CALF_BREATHLESS = [_pair(b, ("calf_swelling", None), ("breathless_other", True)) for b in BACKGROUNDS]
+BREATHLESS_ONLY = [with_answer(REAL, normalise(REAL, b), "breathless", True) for b in BACKGROUNDS.values()]
 
 
-def test_p3_bites_breathless_asked_only_when_the_calf_is_swollen(tmp_path: Path) -> None:
-    """Mutant (issue 8): `breathless` asked only when calf_swelling is true. An answer to it
-    after an unsure calf is then ignored as "not asked", and the ambulance is missed."""
-    mutant = Mutant(tmp_path).replace_in("question", "breathless", "is = true, or_unsure = true", "is = true").load()
-    found = assert_bites(mutant, violations_red_flags, UNSURE_CALF_BREATHLESS)
+def test_p3_bites_breathless_back_behind_the_calf(tmp_path: Path) -> None:
+    """Mutant (1.2): `breathless` asked only after a swollen or unsure calf, as in 1.1. An
+    answer to it with a calf that is fine is then ignored as "not asked", and the ambulance
+    is missed."""
+
+    def behind_the_calf(block: str) -> str:
+        return block.replace(
+            'type = "boolean"\n',
+            'type = "boolean"\nasked_when = [{ q = "calf_swelling", is = true, or_unsure = true }]\n',
+        )
+
+    mutant = Mutant(tmp_path).edit_block("question", "breathless", behind_the_calf).load()
+    found = assert_bites(mutant, violations_red_flags, BREATHLESS_ONLY)
     assert "emergency" in found
 
 
 def test_p3_bites_clot_rule_ignores_an_unsure_calf(tmp_path: Path) -> None:
-    old = '{ q = "calf_swelling", is = true, or_unsure = true }'
-    mutant = Mutant(tmp_path).replace_in("rule", "RF-CLOT-LUNG", old, '{ q = "calf_swelling", is = true }').load()
+    old = '{ q = "calf_swelling", is = true, or_unsure = true }, { q = "breathless_other", is = true }'
+    new = '{ q = "calf_swelling", is = true }, { q = "breathless_other", is = true }'
+    mutant = Mutant(tmp_path).replace_in("rule", "RF-CLOT-LUNG", old, new).load()
     assert_bites(mutant, violations_red_flags, UNSURE_CALF_BREATHLESS)
+
+
+def _every(old: str, new: str) -> Callable[[str], str]:
+    def edit(block: str) -> str:
+        assert old in block, old
+        return block.replace(old, new)
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "old", "new", "first", "second"),
+    [
+        # a history "not sure" counted as "no"
+        (
+            "RF-CALF-UNSURE-CLOT-RISK", '{ q = "clot_risk", is = true, or_unsure = true }',
+            '{ q = "clot_risk", is = true }', ("calf_pain", None), ("clot_risk", None),
+        ),
+        (
+            "RF-BLEED-RISK", '{ q = "blood_thinners", is = true, or_unsure = true }',
+            '{ q = "blood_thinners", is = true }', ("blood_thinners", None), ("swelling", None),
+        ),
+        (
+            "RF-INFECTION-RISK", '{ q = "infection_risk", is = true, or_unsure = true }',
+            '{ q = "infection_risk", is = true }', ("hot_recent", True), ("infection_risk", None),
+        ),
+        (
+            "RF-CANCER-REST-PAIN", '{ q = "cancer_history", is = true, or_unsure = true }',
+            '{ q = "cancer_history", is = true }', ("cancer_history", None), ("rest_pain", True),
+        ),
+        # a red-flag "not sure" of the complete list (answers.md, Unknowns) counted as "no"
+        (
+            "RF-CANNOT-BEAR-WEIGHT", "is = false, or_unsure = true", "is = false",
+            ("can_bear_weight", None), ("calf_swelling", False),
+        ),
+        (
+            "RF-HOT-SWOLLEN", 'in = ["mild", "marked", "severe"], or_unsure = true',
+            'in = ["mild", "marked", "severe"]', ("warmth", True), ("swelling", None),
+        ),
+        (
+            "RF-CALF-UNSURE-CLOT-RISK", 'in = ["recent"], or_unsure = true', 'in = ["recent"]',
+            ("calf_swelling", None), ("knee_surgery", None),
+        ),
+        (
+            "RF-INFECTION-RISK", '{ q = "hot_recent", is = true, or_unsure = true }', '{ q = "hot_recent", is = true }',
+            ("hot_recent", None), ("infection_risk", True),
+        ),
+    ],
+)  # fmt: skip
+def test_p3_bites_not_sure_counted_as_no(
+    tmp_path: Path, rule_id: str, old: str, new: str, first: tuple[str, Any], second: tuple[str, Any]
+) -> None:
+    """Mutants (1.2): each "not sure counts as yes" of answers.md, dropped from its rule."""
+    cases = [_pair(b, first, second) for b in BACKGROUNDS]
+    assert_bites(Mutant(tmp_path).edit_block("rule", rule_id, _every(old, new)).load(), violations_red_flags, cases)
 
 
 def test_p3_bites_ottawa_not_sure_counted_as_no(tmp_path: Path) -> None:
