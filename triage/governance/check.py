@@ -25,7 +25,21 @@ def check_knowledge_base(kb: KnowledgeBase, *, release: bool = False) -> list[st
         if not 0 <= item.max_urgency <= max(d.urgency for d in kb.dispositions):
             problems.append(f"advice {item.id}: max_urgency {item.max_urgency} is off the ladder")
         problems += [f"advice {item.id}: unless: {p}" for p in _check_unless(kb, item.unless)]
+        if not 0 <= item.min_urgency <= item.max_urgency:
+            problems.append(f"advice {item.id}: min_urgency {item.min_urgency} is above max_urgency")
+        if item.points_to is not None:  # a safety-net tier: shown only below the level it names
+            target = kb.disposition_by_id.get(item.points_to)
+            if target is None:
+                problems.append(f"advice {item.id}: points_to {item.points_to!r} is not on the ladder")
+            elif item.max_urgency != target.urgency - 1:
+                problems.append(
+                    f"advice {item.id}: points to {target.id}, so max_urgency must be {target.urgency - 1}"
+                )
     for disposition in kb.dispositions:
+        for headline in disposition.headlines:
+            problems += [f"disposition {disposition.id}: headline: {p}" for p in _check_unless(kb, headline.when)]
+            if not (headline.when and headline.title and headline.summary):
+                problems.append(f"disposition {disposition.id}: a headline needs when, title and summary")
         problems += [
             f"disposition {disposition.id}: unknown advice {a!r}"
             for a in disposition.advice
@@ -110,10 +124,15 @@ def _check_rule(kb: KnowledgeBase, rule: Rule) -> Iterator[str]:
 
 
 def _check_unless(kb: KnowledgeBase, condition: Condition) -> Iterator[str]:
-    """An advice item's ``unless`` is read off the answers alone (no findings)."""
+    """An advice item's ``unless`` (or a headline's ``when``) is read off the answers and the
+    findings of the assessment (no derived values)."""
+    concluded = {r.finding for r in kb.rules if r.finding}
     for atom in _atoms(condition):
-        if atom.kind != "answer":
-            yield f"only answers can be tested, not {atom.describe()!r}"
+        if atom.kind == "finding":
+            if atom.subject not in concluded:
+                yield f"finding {atom.subject!r} is concluded by no rule"
+        elif atom.kind != "answer":
+            yield f"only answers and findings can be tested, not {atom.describe()!r}"
         else:
             yield from _check_atom(kb, atom)
 

@@ -20,6 +20,7 @@ from .records import (
     Advice,
     Citation,
     Disposition,
+    Headline,
     KnowledgeBase,
     KnowledgeBaseError,
     Question,
@@ -179,15 +180,23 @@ class Parser:
 
     def _advice(self, file: str, t: dict[str, Any]) -> Advice:
         where = f"{file}: advice {t.get('id', '?')}"
+        lead = self._get(where, t, "text", str)
+        points = tuple(str(p) for p in self._get(where, t, "points", list, []))
+        # With points, ``text`` is the lead ("Call 999 if:") and the whole is also one sentence.
+        text = f"{lead} {'; '.join(points)}." if points else lead
         return Advice(
             id=self._get(where, t, "id", str),
             group=self._get(where, t, "group", str),
-            text=self._get(where, t, "text", str),
+            text=text,
             max_urgency=self._get(where, t, "max_urgency", int),
             cite=self._citations(where, t),
             details=self._get(where, t, "details", str, ""),
             unless=self._condition(where, t, "unless"),
             **self._meta(t),
+            min_urgency=self._get(where, t, "min_urgency", int, 0),
+            lead=lead if points else "",
+            points=points,
+            points_to=self._get(where, t, "points_to", str, None),
         )
 
     @staticmethod
@@ -210,6 +219,10 @@ class Parser:
             timeframe=self._get(where, t, "timeframe", str),
             summary=self._get(where, t, "summary", str),
             advice=tuple(self._get(where, t, "advice", list, [])),
+            headlines=tuple(
+                Headline(self._condition(where, h, "when"), str(h.get("title", "")), str(h.get("summary", "")))
+                for h in self._get(where, t, "headline", list, [])
+            ),
         )
 
     def _source(self, file: str, t: dict[str, Any]) -> Source:

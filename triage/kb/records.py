@@ -112,6 +112,22 @@ class Advice(NamedTuple):
     status: str | None = None
     reviewed: str | None = None
     since: str | None = None
+    # 1.2: given only from this urgency up (``max_urgency`` is the top): "while you wait" by level.
+    min_urgency: int = 0
+    # A list item by item (the signs of a safety-net tier): ``lead`` introduces them; ``text``
+    # is the same as one sentence, for any view that shows text only.
+    lead: str = ""
+    points: tuple[str, ...] = ()
+    # A safety-net tier: the disposition it sends the person to (shown only below it).
+    points_to: str | None = None
+
+
+class Headline(NamedTuple):
+    """A title and summary that replace the disposition's own when ``when`` holds on the answers."""
+
+    when: Condition
+    title: str
+    summary: str
 
 
 class Disposition(NamedTuple):
@@ -122,6 +138,9 @@ class Disposition(NamedTuple):
     timeframe: str
     summary: str
     advice: tuple[str, ...]
+    # 1.2: the headline fits the reason (see-a-professional: "rest from the walks that hurt"
+    # only when walking hurts); the first that holds on the answers replaces title and summary.
+    headlines: tuple[Headline, ...] = ()
 
 
 class Source(NamedTuple):

@@ -21,6 +21,7 @@ from .clock import format_time
 # Headings for the advice groups, in the order they are shown (navigation, not advice).
 GROUPS: dict[str, str] = {
     "now": "Your next step",
+    "waiting": "While you wait to be seen",
     "walking": "How to walk",
     "strength": "Strengthen your muscles",
     "weight": "Weight",
