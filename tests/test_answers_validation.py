@@ -81,7 +81,8 @@ def test_null_is_not_sure_on_red_flags():
 def test_null_is_not_sure_on_history_questions_and_alone_does_not_raise():
     """History (type H): "not sure" is a real answer, listed as unsure, and alone raises nothing."""
     for question in ("blood_thinners", "cancer_history", "pregnant"):
-        result = assess(base_answers() | {question: None} | ({"rest_pain": False} if question == "cancer_history" else {}))
+        follow_up = {"rest_pain": False} if question == "cancer_history" else {}
+        result = assess(base_answers() | {question: None} | follow_up)
         assert result.not_sure == (question,)
         assert result.disposition.id == assess(base_answers()).disposition.id
 

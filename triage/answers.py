@@ -137,7 +137,10 @@ def check_value(question: Question, value: Any) -> tuple[Any, str | None]:
     if value is None:
         if question.allows_unsure:
             return None, None
-        return None, f"{qid}: null ('not sure') is only allowed on red-flag and history questions; leave the question out instead"
+        return None, (
+            f"{qid}: null ('not sure') is only allowed on red-flag and history questions; "
+            "leave the question out instead"
+        )
     kind = question.type
     if kind == "boolean":
         if isinstance(value, bool):

@@ -80,7 +80,10 @@ def check_fhir_settings(kb: KnowledgeBase) -> list[str]:
         if question.allows_unsure and question.type == "choice" and UNSURE_CODE in question.choice_values:
             problems.append(f"question {question.id}: the value {UNSURE_CODE!r} is reserved for 'not sure' in FHIR")
         if question.allows_unsure and question.type not in ("boolean", "choice"):
-            problems.append(f"question {question.id}: a red flag or history question must be boolean or choice to carry 'not sure' in FHIR")
+            problems.append(
+                f"question {question.id}: a red flag or history question must be boolean or choice "
+                "to carry 'not sure' in FHIR"
+            )
     return problems
 
 

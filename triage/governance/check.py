@@ -171,9 +171,10 @@ def _check_citations(kb: KnowledgeBase, cites: tuple[Citation, ...]) -> Iterator
                 yield f"cites {cite.source} without a locator"
             if cite.quote and not source.file:
                 yield f"quotes {cite.source}, which has no file to check the quote in"
-            elif cite.quote and source.file and (kb.root / source.file).is_file():
-                if cite.quote not in kb.article_text(source.key):
-                    yield f"quote not found in {cite.source}: {cite.quote!r}"
+            elif cite.quote and source.file and (kb.root / source.file).is_file() and (
+                cite.quote not in kb.article_text(source.key)
+            ):
+                yield f"quote not found in {cite.source}: {cite.quote!r}"
 
 
 # --- reachability: can each rule fire for some valid answers? -------------------------------------
