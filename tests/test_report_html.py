@@ -31,7 +31,7 @@ def case_answers(path: Path) -> dict:
 
 def not_sure_answers() -> dict:
     answers = case_answers(Path(__file__).parent / "cases" / "V10.json")
-    answers.update(fever=None, warmth=None, night_pain=None)
+    answers.update(fever=None, warmth=None, night_pain=None, hot_recent=False, infection_risk=False)
     return answers
 
 

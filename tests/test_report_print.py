@@ -28,7 +28,7 @@ def answers_of(case: str) -> dict:
 
 def with_not_sure() -> dict:
     answers = answers_of("V10")
-    answers.update(fever=None, warmth=None, night_pain=None)
+    answers.update(fever=None, warmth=None, night_pain=None, hot_recent=False, infection_risk=False)
     answers.update(name="Ada <b>Lovelace</b>", notes="Left knee.\n<script>x</script>")
     return answers
 
