@@ -514,8 +514,14 @@ def violations_total(kb: KnowledgeBase, answers: Mapping[str, Any]) -> list[str]
         return [f"no result: {type(error).__name__}: {error}"]
     problems = []
     ladder = [d.id for d in kb.dispositions]
-    if result.disposition.id not in ladder or kb.disposition_by_id[result.disposition.id] != result.disposition:
+    own = kb.disposition_by_id.get(result.disposition.id)
+    # 1.2: the title and summary may be one of the disposition's headlines (it fits the reason)
+    titles = {own.title} | {h.title for h in own.headlines} if own else set()
+    same = own and own._replace(title=result.disposition.title, summary=result.disposition.summary)
+    if own is None or same != result.disposition:
         problems.append(f"disposition {result.disposition.id!r} is not on the ladder")
+    elif result.disposition.title not in titles:
+        problems.append(f"disposition {result.disposition.id!r} has a title of its own: {result.disposition.title!r}")
     required = [r.floor for r in result.fired if r.floor]
     if any(f not in kb.disposition_by_id for f in required):
         problems.append(f"a fired rule requires a disposition not on the ladder: {required}")
@@ -695,7 +701,7 @@ def violations_advice_fits(result: Assessment, answers: Mapping[str, Any]) -> li
         if "severe" in item.text.lower() and (_num(answers, "pain_score") or 0) < 7:
             problems.append(f"advice {item.id} is about severe pain, but pain_score is {answers.get('pain_score')}")
     balance = [a.id for a in result.advice if "balance" in f"{a.text} {a.details}".lower()]
-    if fall_or_unsteady(answers) and result.urgency <= 2 and not balance:
+    if fall_or_unsteady(answers) and result.urgency <= 1 and not balance:  # 1.2: rest only at 2
         problems.append(f"a fall or unsteadiness without strength-and-balance advice at urgency {result.urgency}")
     assessment_advice = [a for a in result.advice if "falls assessment" in a.text.lower()]
     if falls_escalation(answers) and result.urgency <= 2 and not assessment_advice:
@@ -812,6 +818,143 @@ def violations_traceable(kb: KnowledgeBase, answers: Mapping[str, Any], result: 
     return problems
 
 
+# --- 1.2: properties 9, 11, 13, 14 (safety.md), from dispositions.md "Advice" -------------------
+
+# The level a safety-net line sends the person to, read off its own words (not its id).
+NET_LEVEL_WORDS = ((4, re.compile(r"\b999\b")), (3, re.compile(r"\btoday\b|same day")), (2, re.compile(r"few days")),
+                   (1, re.compile(r"physiotherapist")))  # fmt: skip
+BUILD_UP = re.compile(r"build up|increase|gradually|further|longer walks|more walking", re.I)
+MEDICINE = re.compile(r"paracetamol|ibuprofen|naproxen|codeine|aspirin|painkiller|anti-inflammator|\bgel\b|cream", re.I)
+WEIGHT_ADVICE = re.compile(r"los(e|ing) (some )?weight|weight loss|manag\w+ (your )?weight|diet", re.I)
+HEAT = re.compile(r"warm compress|\bheat\b|hot water bottle|heat pack", re.I)
+ICE = re.compile(r"\bice\b|frozen", re.I)
+REST_ONLY_GROUPS = frozenset({"strength", "weight", "feet-and-knees", "bones", "backward-walking"})
+
+
+def net_level(text: str) -> int | None:
+    for level, words in NET_LEVEL_WORDS:
+        if words.search(text.split(":")[0]):  # the lead says whom to contact how fast
+            return level
+    return None
+
+
+def violations_safety_net(kb: KnowledgeBase, answers: Mapping[str, Any], result: Assessment | None = None) -> list[str]:
+    """Properties 9 and 11: below emergency, every higher level and only those, each with its
+    own signs; at emergency, what to do while waiting, and to call 999 again."""
+    result = result or _assess(kb, answers)
+    problems = []
+    levels = [net_level(item.text) for item in result.safety_net if "wait" not in item.text.split(":")[0].lower()]
+    if result.urgency < 4:
+        if sorted(level for level in levels if level is not None) != list(range(result.urgency + 1, 5)):
+            problems.append(f"safety net levels {levels} at urgency {result.urgency}")
+        if any(level is None or level <= result.urgency for level in levels):
+            problems.append(f"safety net names a level not above urgency {result.urgency}: {levels}")
+        if any(len(item.points) < 1 for item in result.safety_net):
+            problems.append("a safety-net level without its signs as a list")
+    else:
+        if levels:
+            problems.append(f"at emergency, the safety net still names {levels}")
+        waiting = " ".join(item.text for item in result.safety_net if "wait" in item.text.lower())
+        if not re.search(r"999 again", waiting):
+            problems.append("at emergency, no 'while you wait' with 'call 999 again'")
+    return problems
+
+
+def violations_waiting(kb: KnowledgeBase, answers: Mapping[str, Any], result: Assessment | None = None) -> list[str]:
+    """Property 13: while waiting means waiting; heat and ice only where allowed; no weight
+    advice or backward walking in pregnancy; no medicine advice."""
+    result = result or _assess(kb, answers)
+    problems = []
+    for item in result.advice:
+        words = f"{item.text} {item.details}"
+        if result.urgency >= 1 and BUILD_UP.search(words):
+            problems.append(f"{item.id} asks to build up at urgency {result.urgency}")
+        if result.urgency >= 2 and item.group in REST_ONLY_GROUPS:
+            problems.append(f"{item.id} ({item.group}) at urgency {result.urgency}")
+        if (result.urgency >= 2 or _pregnant(answers)) and (item.group == "weight" or WEIGHT_ADVICE.search(words)):
+            problems.append(f"weight advice {item.id} at urgency {result.urgency}, pregnant {answers.get('pregnant')}")
+        if MEDICINE.search(words):
+            problems.append(f"medicine advice in {item.id}")
+        if HEAT.search(words) and not heat_allowed(answers):
+            problems.append(f"heat advice {item.id} with a knee that may be hot, red, swollen or freshly injured")
+        cold_or_numb = _yes_or_unsure(answers, "foot_cold_numb") or _yes(answers, "numb_feet")
+        if ICE.search(words) and cold_or_numb:
+            problems.append(f"ice advice {item.id} with a cold or numb foot")
+        if ICE.search(words) and result.urgency >= 4:
+            problems.append(f"ice advice {item.id} at emergency")
+    backward = result.disposition.id == "try-backward-walking" or any(a.id == "backward-walking" for a in result.advice)
+    if _pregnant(answers) and backward:
+        problems.append("backward walking in pregnancy")
+    thinners_and_falls = _yes_or_unsure(answers, "blood_thinners") and fall_risk(answers)
+    if thinners_and_falls and not [a for a in result.advice if "hit your head" in a.text]:
+        problems.append("blood thinners with a fall or fall risk, without the head-injury line")
+    return problems
+
+
+def violations_history(kb: KnowledgeBase, answers: Mapping[str, Any], result: Assessment | None = None) -> list[str]:
+    """Property 12: a history answer from "no" to "not sure" or "yes" never lowers the urgency;
+    "not sure" replaced by "yes" never changes the disposition; with no red flag answered
+    worryingly or "not sure", history answers alone never raise the urgency."""
+    result = result or _assess(kb, answers)
+    problems = []
+    for qid in HISTORY_QUESTIONS:
+        if qid not in answers:
+            continue
+        if answers[qid] is False:
+            for value in (None, True):
+                after = _assess(kb, normalise(kb, {**answers, qid: value}))
+                if after.urgency < result.urgency:
+                    problems.append(f"{qid}: no -> {value} lowers the urgency {result.urgency} -> {after.urgency}")
+        if answers[qid] is None:
+            after = _assess(kb, normalise(kb, {**answers, qid: True}))
+            if after.disposition.id != result.disposition.id:
+                problems.append(f"{qid}: not sure -> yes changes {result.disposition.id} to {after.disposition.id}")
+    if not red_flag_positive(answers):
+        without = normalise(kb, {**answers, **{q: False for q in HISTORY_QUESTIONS if q in answers}})
+        if not red_flag_positive(without) and result.urgency > _assess(kb, without).urgency:
+            problems.append(f"history answers alone raise the urgency to {result.urgency}")
+    return problems
+
+
+def heat_allowed(a: Mapping[str, Any]) -> bool:
+    """dispositions.md: warmth and redness both false, swelling none or mild, no injury in 7 days."""
+    injury_ok = _in(a, "injury", False) or (_yes(a, "injury") and (_days(a) or 0) > 7)
+    return _in(a, "warmth", False) and _in(a, "redness", False) and _in(a, "swelling", "none", "mild") and injury_ok
+
+
+def fall_risk(a: Mapping[str, Any]) -> bool:
+    return (
+        _in(a, "falls", "one", "two-or-more") or _yes(a, "balance_problems") or _yes(a, "numb_feet")
+        or _yes(a, "fragility_fracture") or _yes(a, "difficulty_rising")
+    )  # fmt: skip
+
+
+def violations_words(kb: KnowledgeBase, answers: Mapping[str, Any], result: Assessment | None = None) -> list[str]:
+    """Property 14: the see-a-professional headline mentions painful walks only when walking
+    hurts; every reason on the report names the answers behind it, in the person's words."""
+    from datetime import UTC, datetime
+
+    from triage.report.view import report_context
+
+    result = result or _assess(kb, answers)
+    problems = []
+    hurts = not _in(answers, "walking_effect", "no-pain")
+    for text in (result.disposition.title, result.disposition.summary):
+        if result.disposition.id == "see-a-professional" and "walks that hurt" in text.lower() and not hurts:
+            problems.append(f"headline {text!r} when walking does not hurt")
+    context = report_context(result, now=datetime(2025, 1, 2, tzinfo=UTC))
+    for reason in context["reasons"]:
+        rule = next(r for r in result.fired if r.id == reason.rule_id)
+        on_answers = any(atom.kind == "answer" for group in rule.when for atom in group)
+        if on_answers and not reason.based_on:  # a rule on a finding names it; its rule names the answers
+            problems.append(f"reason {reason.rule_id} names no answer")
+        for question_text, said in reason.based_on:
+            question = next(q for q in kb.questions if q.text == question_text)
+            if said != question.answer_words(answers.get(question.id)):
+                problems.append(f"reason {reason.rule_id}: {said!r} is not what was answered to {question.id}")
+    return problems
+
+
 SINGLE_ANSWER_CHECKS: dict[str, Callable[[KnowledgeBase, Mapping[str, Any]], list[str]]] = {
     "total": violations_total,
     "red_flags": violations_red_flags,
@@ -820,6 +963,9 @@ SINGLE_ANSWER_CHECKS: dict[str, Callable[[KnowledgeBase, Mapping[str, Any]], lis
     "contradictions": violations_contradictions,
     "texts": violations_texts,
     "traceable": violations_traceable,
+    "safety_net": violations_safety_net,
+    "waiting": violations_waiting,
+    "words": violations_words,
 }
 
 

@@ -25,12 +25,16 @@ from safety_support import (
     violations_backward_walking,
     violations_contradictions,
     violations_deterministic,
+    violations_history,
     violations_monotone,
     violations_red_flags,
+    violations_safety_net,
     violations_texts,
     violations_total,
     violations_traceable,
     violations_unknown,
+    violations_waiting,
+    violations_words,
     with_answer,
     worse_steps,
 )
@@ -362,7 +366,7 @@ def test_p7_bites_keep_walking_at_higher_urgency(tmp_path: Path) -> None:
 
 
 def test_p7_bites_exercise_advice_when_urgent(tmp_path: Path) -> None:
-    mutant = Mutant(tmp_path).replace_in("advice", "strengthen-legs", "max_urgency = 2", "max_urgency = 3").load()
+    mutant = Mutant(tmp_path).replace_in("advice", "strengthen-legs", "max_urgency = 1", "max_urgency = 3").load()
     assert "exercise advice" in assert_bites(mutant, violations_contradictions)
 
 
@@ -388,8 +392,8 @@ def test_p7_bites_no_falls_assessment_advice(tmp_path: Path) -> None:
 
 
 def test_p7_bites_walking_aid_without_severe_pain(tmp_path: Path) -> None:
-    old = 'advice = ["strengthen-legs", "heat-and-ice"]'
-    new = 'advice = ["strengthen-legs", "heat-and-ice", "walking-aid"]'
+    old = 'advice = ["strengthen-legs", "heat-before-walking", "ice-after"]'
+    new = 'advice = ["strengthen-legs", "heat-before-walking", "ice-after", "walking-aid"]'
     mutant = Mutant(tmp_path).replace_in("rule", "SC-OA-EXERCISE", old, new).load()
     assert "severe pain" in assert_bites(mutant, violations_contradictions)
 
@@ -485,3 +489,123 @@ def test_p8_bites_article_text_changed(tmp_path: Path) -> None:
     mutant = m.load()
     problems = [p for r in mutant.rules for p in citation_problems(mutant, f"rule {r.id}", r.cite)]
     assert any("RF-GIVING-WAY-OFTEN" in p and "quote not found" in p for p in problems)
+
+
+# --- 1.2: properties 11 to 14, and each new advice exclusion ------------------------------------
+
+
+def _with(background: str, **changes: Any) -> dict[str, Any]:
+    answers = normalise(REAL, BACKGROUNDS[background])
+    for qid, value in changes.items():
+        answers = with_answer(REAL, answers, qid, value)
+        assert answers is not None, qid
+    return answers
+
+
+def test_p11_bites_a_safety_net_that_points_down(tmp_path: Path) -> None:
+    """The physiotherapist tier shown at every level, as in 1.1."""
+    mutant = Mutant(tmp_path).replace_in("advice", "safety-net-physio", "max_urgency = 0", "max_urgency = 4")
+    mutant.replace_in("advice", "safety-net-physio", 'points_to = "see-a-professional"\n', "")
+    assert "not above urgency" in assert_bites(mutant.load(), violations_safety_net)
+
+
+def test_p11_bites_a_lower_tier_at_emergency(tmp_path: Path) -> None:
+    mutant = Mutant(tmp_path).replace_in("advice", "safety-net-today", "max_urgency = 2", "max_urgency = 4")
+    mutant.replace_in("advice", "safety-net-today", 'points_to = "urgent-care-today"\n', "")
+    assert "at emergency" in assert_bites(mutant.load(), violations_safety_net)
+
+
+def test_p9_bites_no_while_waiting_at_emergency(tmp_path: Path) -> None:
+    mutant = Mutant(tmp_path).replace_in("advice", "safety-net-while-waiting", "min_urgency = 4", "min_urgency = 5")
+    mutant.replace_in("advice", "safety-net-while-waiting", "max_urgency = 4", "max_urgency = 5")
+    assert "999 again" in assert_bites(mutant.load(), violations_safety_net)
+
+
+def test_p13_bites_heat_without_the_hot_knee_exclusion(tmp_path: Path) -> None:
+    old = '  [{ q = "warmth", is = true, or_unsure = true }],\n'
+    mutant = Mutant(tmp_path).replace_in("advice", "heat-before-walking", old, "")
+    mutant.replace_in("advice", "heat-before-walking", "max_urgency = 1", "max_urgency = 2")
+    cases = [_with("osteoarthritis-with-pain", warmth=True)]
+    assert "heat advice" in assert_bites(mutant.load(), violations_waiting, cases)
+
+
+def test_p13_bites_heat_after_a_fresh_injury(tmp_path: Path) -> None:
+    fresh = '  [{ q = "injury_days_ago", at_most = 7 }],\n'
+    mutant = Mutant(tmp_path).replace_in("advice", "heat-before-walking", fresh, "")
+    assert "heat advice" in assert_bites(mutant.load(), violations_waiting, [_with("after-an-injury")])
+
+
+def test_p13_bites_ice_with_a_numb_foot(tmp_path: Path) -> None:
+    mutant = Mutant(tmp_path).replace_in("advice", "ice-after", '  [{ q = "numb_feet", is = true }],\n', "")
+    cases = [_with("osteoarthritis-with-pain", numb_feet=True)]
+    assert "ice advice" in assert_bites(mutant.load(), violations_waiting, cases)
+
+
+def test_p13_bites_build_up_at_urgency_1(tmp_path: Path) -> None:
+    mutant = Mutant(tmp_path).replace_in("advice", "pace", "max_urgency = 0", "max_urgency = 1").load()
+    cases = [_with("osteoarthritis-with-pain", walking_effect="sharp-or-worsening")]
+    assert "build up" in assert_bites(mutant, violations_waiting, cases)
+
+
+def test_p13_bites_exercise_at_urgency_2(tmp_path: Path) -> None:
+    mutant = Mutant(tmp_path).replace_in("advice", "strengthen-legs", "max_urgency = 1", "max_urgency = 2").load()
+    cases = [_with("osteoarthritis-with-pain", giving_way="often")]
+    assert "urgency 2" in assert_bites(mutant, violations_waiting, cases)
+
+
+def test_p13_bites_weight_advice_in_pregnancy(tmp_path: Path) -> None:
+    unless = 'unless = [{ q = "pregnant", is = true, or_unsure = true }]\n'
+    mutant = Mutant(tmp_path).replace_in("advice", "weight", unless, "")
+    mutant.replace_in("rule", "DER-BMI-OBESE", ', { finding = "not-pregnant" }', "")
+    answers = {**normalise(REAL, BACKGROUNDS["no-pain"]), "age": 30, "sex": "female", "height_cm": 160, "weight_kg": 90}
+    cases = [normalise(REAL, {**answers, "pregnant": True})]
+    assert "weight advice" in assert_bites(mutant.load(), violations_waiting, cases)
+
+
+def test_p13_bites_medicine_advice(tmp_path: Path) -> None:
+    old = 'text = "Before a walk, a warm compress on the knee can loosen it."'
+    new = 'text = "Before a walk, take paracetamol and use a warm compress on the knee."'
+    mutant = Mutant(tmp_path).replace_in("advice", "heat-before-walking", old, new).load()
+    assert "medicine advice" in assert_bites(mutant, violations_waiting)
+
+
+def test_p13_bites_backward_walking_in_pregnancy(tmp_path: Path) -> None:
+    mutant = Mutant(tmp_path).replace_in("rule", "SC-BACKWARD-WALKING", '  { finding = "not-pregnant" }, ', "  ").load()
+    base = {**normalise(REAL, BACKGROUNDS["osteoarthritis-with-pain"]), "age": 50, "sex": "female"}
+    cases = [normalise(REAL, {**base, "pregnant": None})]
+    assert "pregnancy" in assert_bites(mutant, violations_waiting, cases)
+
+
+def test_p13_bites_no_head_injury_line_on_blood_thinners(tmp_path: Path) -> None:
+    mutant = Mutant(tmp_path).remove_rule("DER-FALLS-ON-BLOOD-THINNERS").load()
+    cases = [_with("osteoarthritis-with-pain", blood_thinners=None, falls="one")]
+    assert "head-injury" in assert_bites(mutant, violations_waiting, cases)
+
+
+def test_p14_bites_rest_from_walks_that_do_not_hurt(tmp_path: Path) -> None:
+    """The 1.1 headline at see-a-professional, whatever walking does."""
+    old = 'title = "Book a physiotherapist or GP in the next 1 to 2 weeks"'
+    new = 'title = "Rest from the walks that hurt and book a physiotherapist or GP"'
+    mutant = Mutant(tmp_path).replace_in("disposition", "see-a-professional", old, new).load()
+    cases = [_with("no-pain", falls="two-or-more", balance_problems=True)]
+    assert "walks that hurt" in assert_bites(mutant, violations_words, cases)
+
+
+def test_p12_bites_history_alone_raising(tmp_path: Path) -> None:
+    """A rule on a history answer alone (blood thinners, without swelling) is caught."""
+    old = (
+        '  [{ q = "blood_thinners", is = true, or_unsure = true }, '
+        '{ q = "swelling", in = ["marked", "severe"], or_unsure = true }],\n'
+    )
+    new = '  [{ q = "blood_thinners", is = true, or_unsure = true }],\n'
+    mutant = Mutant(tmp_path).replace_in("rule", "RF-BLEED-RISK", old, new).load()
+    assert "alone" in assert_bites(mutant, violations_history)
+
+
+def test_p12_bites_history_not_sure_read_as_no(tmp_path: Path) -> None:
+    """"Not sure" counted as "no" where "yes" raises: replacing it by "yes" changes the result."""
+    old = '{ q = "clot_risk", is = true, or_unsure = true }'
+    edit = lambda block: block.replace(old, '{ q = "clot_risk", is = true }')  # noqa: E731
+    mutant = Mutant(tmp_path).edit_block("rule", "RF-CALF-UNSURE-CLOT-RISK", edit).load()
+    cases = [_with("no-pain", calf_pain=None, clot_risk=None)]
+    assert "not sure -> yes" in assert_bites(mutant, violations_history, cases)
