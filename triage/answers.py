@@ -25,10 +25,21 @@ class AnswersError(ValueError):
     """The answers are invalid; ``problems`` lists the problems, one line each (at most
     MAX_PROBLEMS of them, then a line counting the rest)."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[str], missing: tuple[str, ...] = ()):
         problems = bounded(problems)
         super().__init__("; ".join(problems))
         self.problems = problems
+        # Required questions with no answer, by id: said in plain words by ``how_to_finish``.
+        self.missing = missing
+
+
+def how_to_finish(kb: KnowledgeBase, missing: tuple[str, ...], ask: str = "triage ask --answers FILE") -> list[str]:
+    """The missing answers as the questions a person reads, then how to finish the file:
+    ``ask`` (``triage ask --answers FILE``) asks only those (docs/answers.md). Empty when none."""
+    if not missing:
+        return []
+    questions = [f"- {kb.question_by_id[q].text}" for q in missing if q in kb.question_by_id]
+    return [kb.wording["missing_answers"], *questions, kb.wording["finish_answers"].format(ask=ask)]
 
 
 def bounded(problems: list[str]) -> list[str]:
@@ -229,6 +240,7 @@ def validate(raw: Any, kb: KnowledgeBase, *, partial: bool = False) -> ValidAnsw
                 typed[question.id] = value
 
     asked: dict[str, Any] = {}
+    needed: set[str] = set()
     for question in kb.questions:
         if invalid and {atom.subject for group in question.asked_when for atom in group} & invalid:
             continue  # its condition rests on an invalid answer, already reported
@@ -243,9 +255,11 @@ def validate(raw: Any, kb: KnowledgeBase, *, partial: bool = False) -> ValidAnsw
         elif question.required and question.id not in raw and not partial:
             when = f" when {describe_condition(question.asked_when)}" if question.asked_when else ""
             problems.append(f"{question.id}: required{when}")
+            needed.add(question.id)
 
     if ("height_cm" in asked) != ("weight_kg" in asked):
         warnings.append("BMI not worked out: it needs both height_cm and weight_kg")
     if problems:
-        raise AnswersError(problems)
+        missing = tuple(q.id for q in kb.questions if q.required and q.id not in raw and q.id in needed)
+        raise AnswersError(problems, missing)
     return ValidAnswers(asked, tuple(warnings))

@@ -15,7 +15,7 @@ from .changelog import ChangeEntry
 from .conditions import Condition
 
 # The texts of rules/wording.toml the code fills in and shows.
-WORDING_KEYS = ("disclaimer", "emergency_check", "early_stop", "not_asked_early")
+WORDING_KEYS = ("disclaimer", "emergency_check", "early_stop", "not_asked_early", "missing_answers", "finish_answers")
 
 
 class KnowledgeBaseError(Exception):

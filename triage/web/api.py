@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, jsonify, request
 
 from ..ambulance_check import emergency_causes
-from ..answers import AnswersError, bounded, parse_json, unwrap_case, validate
+from ..answers import AnswersError, bounded, how_to_finish, parse_json, unwrap_case, validate
 from ..assessment import assess
 from ..flow import EMERGENCY, Flow, Progress, forget_stale
 from ..kb.load import load_knowledge_base
@@ -74,8 +74,22 @@ def assess_endpoint():
             body = read_response(load_knowledge_base(), body)
         assessment = assess(unwrap_case(body))
     except AnswersError as error:
+        if error.missing:  # a file saved before questions were added: say which, and how to finish
+            return _missing(load_knowledge_base(), error)
         return _problems(error.problems)
     return jsonify(assessment.to_dict())
+
+
+def _missing(kb: KnowledgeBase, error: AnswersError):
+    """400 with the problems, and the missing questions in plain words with how to finish."""
+    lines = how_to_finish(kb, error.missing)
+    body = {
+        "error": "invalid answers",
+        "problems": bounded(error.problems),
+        "missing": [{"id": q, "question": kb.question_by_id[q].text} for q in error.missing],
+        "how_to_finish": " ".join([lines[0], lines[-1]]),
+    }
+    return jsonify(body), 400
 
 
 def _next_request(kb: KnowledgeBase, body: Any) -> WebState:
