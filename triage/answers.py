@@ -36,7 +36,7 @@ class AnswersError(ValueError):
 def how_to_finish(kb: KnowledgeBase, missing: tuple[str, ...], ask: str = "triage ask --answers FILE") -> list[str]:
     """The missing answers as the questions a person reads, then how to finish the file:
     ``ask`` (``triage ask --answers FILE``) asks only those (docs/answers.md). Empty when none."""
-    if not missing:
+    if not missing or not all(key in kb.wording for key in ("missing_answers", "finish_answers")):
         return []
     questions = [f"- {kb.question_by_id[q].text}" for q in missing if q in kb.question_by_id]
     return [kb.wording["missing_answers"], *questions, kb.wording["finish_answers"].format(ask=ask)]
@@ -91,7 +91,8 @@ CASE_KEYS = frozenset({"id", "description", "expected", "urgency", "reason", "an
 
 def unwrap_case(raw: Any) -> Any:
     """A patient-case file ({"id", "description", "answers": {...}, "expected", ...}) gives its answers."""
-    if isinstance(raw, dict) and isinstance(raw.get("answers"), dict) and set(raw) <= CASE_KEYS:
+    # "expected" marks a case file even with keys of the corpus owner's (tags, notes, source).
+    if isinstance(raw, dict) and isinstance(raw.get("answers"), dict) and (set(raw) <= CASE_KEYS or "expected" in raw):
         return raw["answers"]
     return raw
 

@@ -15,7 +15,10 @@ from .changelog import ChangeEntry
 from .conditions import Condition
 
 # The texts of rules/wording.toml the code fills in and shows.
-WORDING_KEYS = ("disclaimer", "emergency_check", "early_stop", "not_asked_early", "missing_answers", "finish_answers")
+WORDING_KEYS = ("disclaimer", "emergency_check", "early_stop", "not_asked_early")
+# Optional (added in 1.2): a knowledge base without them still loads, so that `rules diff`
+# can compare it; the hint for a file missing answers is then left out.
+WORDING_OPTIONAL = ("missing_answers", "finish_answers")
 
 
 class KnowledgeBaseError(Exception):

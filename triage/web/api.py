@@ -74,7 +74,7 @@ def assess_endpoint():
             body = read_response(load_knowledge_base(), body)
         assessment = assess(unwrap_case(body))
     except AnswersError as error:
-        if error.missing:  # a file saved before questions were added: say which, and how to finish
+        if error.missing and how_to_finish(load_knowledge_base(), error.missing):  # say which, and how to finish
             return _missing(load_knowledge_base(), error)
         return _problems(error.problems)
     return jsonify(assessment.to_dict())
