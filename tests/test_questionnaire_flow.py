@@ -296,6 +296,10 @@ def test_under_18_is_told_kindly_and_nothing_is_kept(tmp_path):
     result, answers_file = ask(tmp_path, ["15", "y"])
     assert result.exit_code == 2
     assert "This tool is written for adults (18 and over)" in result.output
+    said = " ".join(result.output.split())
+    assert "Call 999 if: - the knee looks misshapen or out of place" in said  # 1.2: the 999 signs
+    assert "Get them seen the same day if: - they cannot take weight on the leg, or are limping" in said
+    assert "slipped hip growth plate" in said and "Otherwise, see a GP" in said
     assert not answers_file.exists() and not AnswersStore(answers_file).progress_path.exists()
 
 

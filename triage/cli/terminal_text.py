@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..kb.records import Question
+from ..kb.records import KnowledgeBase, Question
 from ..replies import number_words
 from ..wrapping import wrap as wrap_lines
 
@@ -23,6 +23,17 @@ TOO_YOUNG = (
     "in someone younger. Please ask a doctor, nurse or pharmacist instead. In an emergency call your "
     "emergency number (999 in the UK, 112 in Europe, 911 in the US)."
 )
+
+
+def too_young_text(kb: KnowledgeBase, width: int = WIDTH) -> str:
+    """The stop for someone under 18, then when to get help (the knowledge base's under_18)."""
+    lines = wrap(TOO_YOUNG, width).split("\n")
+    for item in (kb.advice[a] for a in kb.under_18 if a in kb.advice):
+        lines += ["", *wrap(item.lead or item.text, width).split("\n")]
+        lines += [line for point in item.points for line in _fill(point, width, "  - ", "    ").split("\n")]
+        if item.details:
+            lines += wrap(item.details, width).split("\n")
+    return "\n".join(lines)
 
 
 def question_text(question: Question, position: int, total: int, width: int = WIDTH) -> str:

@@ -58,7 +58,9 @@ def check_knowledge_base(kb: KnowledgeBase, *, release: bool = False) -> list[st
     problems += [
         f"ask_before_urgent_stop: unknown question {q!r}" for q in kb.ask_before_stop if q not in kb.question_by_id
     ]
-    used = {a for r in kb.rules for a in r.advice} | {a for d in kb.dispositions for a in d.advice} | set(kb.safety_net)
+    problems += [f"under_18: unknown advice {a!r}" for a in kb.under_18 if a not in kb.advice]
+    used = {a for r in kb.rules for a in r.advice} | {a for d in kb.dispositions for a in d.advice}
+    used |= {*kb.safety_net, *kb.under_18}
     problems += [f"advice {a}: never given by any rule or disposition" for a in kb.advice if a not in used]
     for source in kb.sources.values():
         if source.kind == "article" and not (source.file and (kb.root / source.file).is_file()):

@@ -85,6 +85,7 @@ class Parser:
             dispositions=dispositions,
             safety_net=tuple(meta.get("safety_net", ())),
             ask_before_stop=tuple(str(q) for q in meta.get("ask_before_urgent_stop", ())),
+            under_18=tuple(str(a) for a in meta.get("under_18", ())),
             sources=sources,
             fhir={k: v for k, v in meta.items() if k.startswith("fhir") and isinstance(v, dict)},
             wording=wording,

@@ -165,6 +165,7 @@ class KnowledgeBase(NamedTuple):  # built in one place (_Loader.load), every fie
     # Asked before an early stop at urgent-care-today, besides the questions that could still
     # make it an emergency: they change where to go and what the receiving clinician needs.
     ask_before_stop: tuple[str, ...]
+    under_18: tuple[str, ...]  # advice ids shown when the tool stops for someone under 18
     sources: dict[str, Source]
     fhir: dict[str, Any]  # the [fhir*] tables: canonical URL, priority map
     wording: dict[str, str]  # rules/wording.toml: texts shown by every front end

@@ -121,7 +121,8 @@ def render_step(step: Step) -> str:
         stopped = bool(step.flow.unasked())
         return render_template("check_answers.html", title="Check your answers", rows=rows, stopped=stopped, **common)
     if step.page == "too-young":
-        return render_template("too_young.html", title="This tool is for adults")
+        help_items = [kb.advice[a] for a in kb.under_18 if a in kb.advice]
+        return render_template("too_young.html", title="This tool is for adults", help_items=help_items)
     abort(400)
 
 
