@@ -177,6 +177,7 @@ class AdviceView:
     text: str
     details: str
     sources: tuple[SourceRef, ...]
+    points: tuple[str, ...] = ()  # a list item by item (a safety-net tier's signs); text is then the lead
 
 
 def _advice_groups(assessment: Assessment) -> list[tuple[str, str, list[AdviceView]]]:
@@ -213,7 +214,9 @@ def report_context(assessment: Assessment, *, now: datetime) -> dict[str, Any]:
         "name": name if isinstance(name, str) and name.strip() else None,
         "advice_groups": _advice_groups(assessment),
         "not_sure": [kb.question_by_id[q].text for q in assessment.not_sure],
-        "safety_net": [AdviceView(a.id, a.text, a.details, _sources(kb, a.cite)) for a in assessment.safety_net],
+        "safety_net": [
+            AdviceView(a.id, a.lead or a.text, a.details, _sources(kb, a.cite), a.points) for a in assessment.safety_net
+        ],
         "reasons": reasons,
         "also_noted": also_noted,
         "derived": derived,
