@@ -111,8 +111,9 @@ def test_chromium_prints_the_report(tmp_path: Path, case: str, paper: str) -> No
     assert f"When: {assessment.disposition.timeframe}" in text
     assert f"Page 1 of {pages}" in text and f"Page {pages} of {pages}" in text
     assert "Get help if" in text
-    for item in assessment.safety_net:
-        assert squash(item.text) in text
+    for item in assessment.safety_net:  # 1.2: a tier's lead, then its signs as a list
+        for part in (item.lead, *item.points) if item.points else (item.text,):
+            assert squash(part) in text
     assert "This is not a diagnosis" in text
     page_one_stands_alone(assessment, browser.pdf_text(pdf, layout=False).split("\f"))
     if case == "not-sure":

@@ -124,7 +124,9 @@ def violations_escaped(render, answers: dict, name: str, notes: str) -> list[str
     problems = []
     if _tags(page) != baseline:
         problems.append("free text changed the document's elements")
-    problems += [f"raw markup {raw!r} in the page" for raw in (name, notes) if "<" in raw and raw in page]
+    # Markup is a "<" that opens a tag; a lone "<" is in every HTML page (found by hypothesis).
+    tags = [raw for raw in (name, notes) if re.search(r"<[A-Za-z/!?]", raw)]
+    problems += [f"raw markup {raw!r} in the page" for raw in tags if raw in page]
     return problems
 
 

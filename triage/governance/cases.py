@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..answers import CASE_KEYS, AnswersError
+from ..answers import _key as shown_key  # an odd key as echoed: escaped, bounded
 from ..assessment import Assessment, assess
 from ..kb.records import KnowledgeBase
 
@@ -113,9 +114,7 @@ def ignored_line(outcomes: list[CaseOutcome]) -> str | None:
             tally[key] = tally.get(key, 0) + 1
     if not tally:
         return None
-    from .. import answers  # the shown() of an odd key: escaped, bounded
-
-    keys = ", ".join(f"{answers._key(k)} ({n} file{'s' if n != 1 else ''})" for k, n in sorted(tally.items()))
+    keys = ", ".join(f"{shown_key(k)} ({n} file{'s' if n != 1 else ''})" for k, n in sorted(tally.items()))
     return f"ignored (not part of a case): {keys}"
 
 
