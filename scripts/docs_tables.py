@@ -36,11 +36,12 @@ def _values(q: Question) -> str:
 
 
 def question_table(kb: KnowledgeBase) -> str:
-    rows = ["| id | values | required | red flag | asked when | question |", "|---|---|---|---|---|---|"]
+    rows = ["| id | values | required | red flag / history | asked when | question |", "|---|---|---|---|---|---|"]
     for q in kb.questions:
         when = describe_condition(q.asked_when) or "always"
         text = q.text.replace("|", "/")
-        required, red_flag = ("yes" if flag else "" for flag in (q.required, q.red_flag))
+        required = "yes" if q.required else ""
+        red_flag = "yes" if q.red_flag else "history" if q.history else ""
         rows.append(f"| `{q.id}` | {_values(q)} | {required} | {red_flag} | {when} | {text} |")
     return "\n".join(rows)
 

@@ -22,9 +22,15 @@ ROOT = Path(__file__).resolve().parents[1]
 CASE_FILES = sorted((ROOT / "tests" / "cases").glob("*.json"))
 
 # The questions the emergency rules of rules/red-flags.toml depend on (plus `injury`, which
-# deformity's asked-when needs). Written out by hand on purpose: test_emergency_questions
-# checks the questionnaire's own derivation from the rule base against it.
-EMERGENCY_QUESTIONS = frozenset({"injury", "deformity", "foot_cold_numb", "calf_swelling", "breathless"})
+# deformity's asked-when needs), and, from 1.2, `pregnant` and `blood_thinners` (answers.md,
+# Early stop), with `age` and `sex`, which pregnant's asked-when needs. Written out by hand
+# on purpose: test_emergency_questions checks the questionnaire's own derivation against it.
+EMERGENCY_QUESTIONS = frozenset(
+    {
+        *("injury", "deformity", "foot_cold_numb", "calf_swelling", "calf_pain", "breathless", "breathless_other"),
+        *("pregnant", "blood_thinners", "age", "sex"),
+    }
+)
 
 
 def kb() -> KnowledgeBase:

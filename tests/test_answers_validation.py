@@ -50,8 +50,8 @@ def test_ottawa_items_required_within_seven_days_only():
 
 
 def test_not_asked_answers_are_ignored_with_a_warning():
-    valid = validate(base_answers() | {"injury_days_ago": 3, "breathless": True}, load_knowledge_base())
-    assert "injury_days_ago" not in valid.answers and "breathless" not in valid.answers
+    valid = validate(base_answers() | {"injury_days_ago": 3, "clot_risk": True}, load_knowledge_base())
+    assert "injury_days_ago" not in valid.answers and "clot_risk" not in valid.answers
     assert any(w.startswith("injury_days_ago: not asked") for w in valid.warnings)
 
 
@@ -62,7 +62,7 @@ def test_not_asked_answers_are_ignored_with_a_warning():
         ("age", 45.5, "age: 45.5 is not a whole number"),
         ("age", True, "age: expected a number, got true"),
         ("injury", "no", 'injury: expected true or false, got "no"'),
-        ("height_cm", None, "height_cm: null ('not sure') is only allowed on red-flag questions"),
+        ("height_cm", None, "height_cm: null ('not sure') is only allowed on red-flag and history questions"),
         ("name", "", "name: must be at least 1 character(s) long"),
         ("notes", "x" * 2001, "notes: is 2001 characters long; the maximum is 2000"),
         ("locking", "Stuck", 'locking: "Stuck" is not one of never, catches, stuck'),
@@ -73,9 +73,18 @@ def test_value_errors(key, value, message):
 
 
 def test_null_is_not_sure_on_red_flags():
-    result = assess(base_answers() | {"warmth": None})
+    result = assess(base_answers() | {"warmth": None, "hot_recent": False, "infection_risk": False})
     assert result.not_sure == ("warmth",)
     assert result.urgency >= 2
+
+
+def test_null_is_not_sure_on_history_questions_and_alone_does_not_raise():
+    """History (type H): "not sure" is a real answer, listed as unsure, and alone raises nothing."""
+    for question in ("blood_thinners", "cancer_history", "pregnant"):
+        follow_up = {"rest_pain": False} if question == "cancer_history" else {}
+        result = assess(base_answers() | {question: None} | follow_up)
+        assert result.not_sure == (question,)
+        assert result.disposition.id == assess(base_answers()).disposition.id
 
 
 def test_integral_float_is_accepted_as_integer():

@@ -13,7 +13,7 @@ import pytest
 from helpers import CASES, CASES_DIR, run_cli
 from safety.safety_support import Mutant
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "vignettes"  # a test input only
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "vignettes-1.2"  # a test input only (1.2 answers)
 
 
 def test_project_cases_pass_through_cases_run():
@@ -118,3 +118,35 @@ def test_cases_new_rejects_invalid_answers(tmp_path):
     result = run_cli("cases", "new", str(answers), "-o", str(tmp_path / "x.json"))
     assert result.exit_code == 2 and "age: 10 is below the minimum 18" in result.stderr
     assert not (tmp_path / "x.json").exists()
+
+
+def _corpus_with_annotations(tmp_path):
+    """The project's cases, each with keys of the corpus owner's (issue 23: tags, notes, source)."""
+    corpus = tmp_path / "annotated"
+    corpus.mkdir()
+    for path in CASES:
+        case = json.loads(path.read_text(encoding="utf-8"))
+        case |= {"tags": ["review"], "source": "outside review", "x-reviewer": {"initials": "AB"}}
+        (corpus / path.name).write_text(json.dumps(case), encoding="utf-8")
+    return corpus
+
+
+def test_extra_top_level_keys_are_ignored_and_reported_once(tmp_path):
+    corpus = _corpus_with_annotations(tmp_path)
+    result = run_cli("cases", "run", str(corpus))
+    assert result.exit_code == 0, result.output
+    assert f"{len(CASES)} cases: {len(CASES)} passed, 0 failed" in " ".join(result.stdout.split())
+    said = " ".join(result.stdout.split())
+    assert said.count("ignored (not part of a case)") == 1
+    n = len(CASES)
+    assert f"source ({n} files), tags ({n} files), x-reviewer ({n} files)" in said
+    # `assess` reads such a case file too: "expected" marks it as a case
+    assert run_cli("assess", str(next(corpus.glob("*.json")))).exit_code == 0
+
+
+def test_a_case_missing_its_answers_is_still_invalid_with_extra_keys(tmp_path):
+    corpus = tmp_path / "bad"
+    corpus.mkdir()
+    (corpus / "x.json").write_text(json.dumps({"id": "X", "expected": "walk-normally", "tags": []}), encoding="utf-8")
+    result = run_cli("cases", "run", str(corpus))
+    assert result.exit_code == 1 and 'needs "answers"' in result.stdout

@@ -45,13 +45,12 @@ def test_a_record_the_answers_do_not_justify_is_an_error():
     with pytest.raises(triage.AnswersError) as error:
         triage.assess({**SEEN_TODAY, RECORD_KEY: record("urgent-care-today")})
     assert error.value.problems == [
-        "foot_cold_numb: required (asked even after an early stop at urgent-care-today)",
-        "calf_swelling: required (asked even after an early stop at urgent-care-today)",
+        f"{q}: required (asked even after an early stop at urgent-care-today)"
+        for q in ("foot_cold_numb", "calf_swelling", "calf_pain", "breathless", "breathless_other", "blood_thinners")
     ]
     # With them, it is a complete record.
-    done = triage.assess(
-        {**SEEN_TODAY, "foot_cold_numb": False, "calf_swelling": False, RECORD_KEY: record("urgent-care-today")}
-    )
+    asked = dict.fromkeys(("foot_cold_numb", "calf_swelling", "calf_pain", "breathless", "breathless_other"), False)
+    done = triage.assess({**SEEN_TODAY, **asked, "blood_thinners": False, RECORD_KEY: record("urgent-care-today")})
     assert done.disposition.id == "urgent-care-today"
     assert "can_bear_weight" in done.early_stop.not_asked
 
@@ -84,6 +83,7 @@ def test_explain_shows_a_rule_once_with_every_answer_that_matched(tmp_path):
     from helpers import base_answers
 
     answers = base_answers() | {"fever": None, "warmth": None, "night_pain": None, "redness": None}
+    answers |= {"hot_recent": False, "infection_risk": False}
     out = run_cli("explain", "-", input=json.dumps(answers)).stdout
     assert out.count("RF-UNSURE:") == 1
     for qid in ("fever", "warmth", "night_pain", "redness"):
@@ -130,9 +130,11 @@ def test_ambulance_check_never_lowers_the_result_without_a_changed_answer():
 
     kb = load_knowledge_base()
     for lines, again in (
-        (["40", "y", "2", "y", "n"], ["y"]),  # deformity
-        (["40", "n", "y", "y", "n"], ["y"]),  # foot cold or numb
-        (["40", "n", "y", "n", "y", "y", "n"], ["y"]),  # calf swollen and breathless
+        (["40", "", "y", "2", "y", "n"], ["y"]),  # deformity (sex left out)
+        (["40", "", "n", "y", "y", "n"], ["y"]),  # foot cold or numb
+        (["40", "", "n", "y", "n", "y", "n", "y", "n"], ["y"]),  # calf swollen and breathless
+        (["40", "", "n", "y", "n", "n", "n", "y", "n"], ["y"]),  # breathless (999 signs), no calf sign
+        (["40", "", "n", "y", "n", "n", "y", "n", "y", "n"], ["y"]),  # calf ache, short of breath lately
     ):
         script = Script([*lines, *again])
         outcome = run(Flow(kb, Progress()), script, save=lambda: None, check_emergency=True)

@@ -21,6 +21,8 @@ def test_engine_imports_in_a_fresh_interpreter_with_warnings_as_errors():
         "print(triage.assess({'age': 30, 'injury': False, 'can_bear_weight': True, 'foot_cold_numb': False,"
         " 'calf_swelling': False, 'locking': 'never', 'swelling': 'none', 'warmth': False, 'redness': False,"
         " 'fever': False, 'knee_surgery': 'none', 'unexplained_weight_loss': False, 'night_pain': False,"
+        " 'calf_pain': False, 'breathless': False, 'breathless_other': False, 'blood_thinners': False,"
+        " 'pregnant': False, 'cancer_history': False,"
         " 'giving_way': 'never', 'pain_score': 0, 'walking_effect': 'no-pain'}).disposition.id)"
     )
     assert result.returncode == 0, result.stderr

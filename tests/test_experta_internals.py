@@ -131,7 +131,9 @@ def test_watchers_still_log_through_the_patches(caplog: pytest.LogCaptureFixture
     answers = {"age": 30, "injury": False, "can_bear_weight": True, "foot_cold_numb": False, "calf_swelling": False,
                "locking": "never", "swelling": "none", "warmth": False, "redness": False, "fever": False,
                "knee_surgery": "none", "unexplained_weight_loss": False, "night_pain": False, "giving_way": "never",
-               "pain_score": 0, "walking_effect": "no-pain"}  # fmt: skip
+               "pain_score": 0, "walking_effect": "no-pain", "calf_pain": False, "breathless": False,
+               "breathless_other": False, "blood_thinners": False, "pregnant": False,
+               "cancer_history": False}  # fmt: skip
     try:
         watchers.watch("MATCH", "MATCHER", "RULES")
         with caplog.at_level("DEBUG", logger="experta"):

@@ -90,10 +90,16 @@ def test_lhc_forms_hides_and_shows_as_we_do(page):
     page.choose("injury", 2)  # not sure
     page.wait_for("!document.getElementById('item-injury_days_ago/1')", "injury questions to hide")
     assert [q for q in page.shown() if q.startswith("injury")] == ["injury"]
-    page.choose("calf_swelling", 2)  # not sure about the calf: the breathless question must show
-    page.wait_for("!!document.getElementById('item-breathless/1')", "breathless after a calf 'not sure'")
+    assert "breathless" in page.shown()  # 1.2: asked of everyone
+    page.choose("calf_swelling", 2)  # not sure about the calf: the clot-risk question shows
+    page.wait_for("!!document.getElementById('item-clot_risk/1')", "clot_risk after a calf 'not sure'")
     page.choose("calf_swelling", 1)  # no
-    page.wait_for("!document.getElementById('item-breathless/1')", "breathless to hide")
+    page.wait_for("!document.getElementById('item-clot_risk/1')", "clot_risk to hide")
+    # pregnant: age 55 or under and sex not male, a left-out sex counting as not male ("!=")
+    page.type("age", "30")
+    page.wait_for("!!document.getElementById('item-pregnant/1')", "pregnant at 30 with sex left out")
+    page.choose("sex", 1)  # male
+    page.wait_for("!document.getElementById('item-pregnant/1')", "pregnant to hide for a man")
 
 
 def test_a_broken_enable_when_shows_in_lhc_forms(page):

@@ -40,7 +40,7 @@ def candidates(kb: KnowledgeBase, question: Question) -> list[Any]:
         values = sorted(cast(v) for v in values if question.min <= v <= question.max)
     else:
         values = ["text"]
-    if question.red_flag:
+    if question.allows_unsure:
         values.append(None)
     return [*values, MISSING]
 
@@ -114,10 +114,11 @@ def test_every_question_keeps_its_text_type_help_and_limits(kb, questionnaire):
 
 
 def test_not_sure_is_an_answer_option_on_every_red_flag_and_only_there(kb, questionnaire):
+    """On every red-flag and history question (1.2), and only there."""
     items = {i["linkId"]: i for i in questionnaire["item"]}
     for q in kb.questions:
         codes = [o["valueCoding"]["code"] for o in items[q.id].get("answerOption", [])]
-        if q.red_flag:
+        if q.allows_unsure:
             assert items[q.id]["type"] == "choice" and codes[-1] == "unsure", q.id
             assert items[q.id]["answerOption"][-1]["valueCoding"]["display"] == "not sure"
             assert codes[:-1] == (["yes", "no"] if q.type == "boolean" else list(q.choice_values))
@@ -137,9 +138,17 @@ def test_enable_when_examples(questionnaire):
         ("injury_days_ago", "<=", 7)
     ]
     assert items["supervision_available"]["enableBehavior"] == "any"
-    # "calf_swelling is true or not sure" (spec/answers.md): not sure must not hide it
-    assert [c["answerCoding"]["code"] for c in items["breathless"]["enableWhen"]] == ["yes", "unsure"]
-    assert items["breathless"]["enableBehavior"] == "any"
+    # 1.2: breathless is asked of everyone; clot_risk when either calf answer is "not sure"
+    assert "enableWhen" not in items["breathless"]
+    assert [(c["question"], c["answerCoding"]["code"]) for c in items["clot_risk"]["enableWhen"]] == [
+        ("calf_swelling", "unsure"),
+        ("calf_pain", "unsure"),
+    ]
+    assert items["clot_risk"]["enableBehavior"] == "any"
+    # pregnant: age 55 or under and sex not male, where a left-out sex counts as not male
+    pregnant = items["pregnant"]["enableWhen"]
+    assert [(c["question"], c["operator"]) for c in pregnant] == [("age", "<="), ("sex", "!=")]
+    assert items["pregnant"]["enableBehavior"] == "all"
     assert "enableWhen" not in items["age"]
 
 

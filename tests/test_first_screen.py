@@ -36,6 +36,7 @@ def case(stem: str) -> dict:
 
 def every_result() -> list[tuple[str, dict]]:
     not_sure = case("V10") | {"fever": None, "warmth": None, "night_pain": None, "redness": None, "locking": None}
+    not_sure |= {"hot_recent": False, "infection_risk": False}
     return [(p.stem, load_case(p)["answers"]) for p in CASE_FILES] + [("not-sure", not_sure), ("early", EARLY_STOP)]
 
 
@@ -163,7 +164,7 @@ def test_after_the_last_answer_the_screen_shows_the_answer(tmp_path: Path, colum
 @needs_script
 def test_the_check_before_an_ambulance(tmp_path: Path) -> None:
     child, log = spawn(tmp_path, 80)
-    for line in ["40", "y", "2", "y"]:  # injured 2 days ago, the knee looks out of place
+    for line in ["40", "", "y", "2", "y"]:  # injured 2 days ago, the knee looks out of place
         child.expect(PROMPT)
         child.sendline(line)
     child.expect(r"You answered YES to")
@@ -189,7 +190,7 @@ def test_the_check_before_an_ambulance(tmp_path: Path) -> None:
 @needs_script
 def test_no_to_the_check_and_a_changed_answer_carries_on(tmp_path: Path) -> None:
     child, _ = spawn(tmp_path, 80)
-    for line in ["40", "y", "2", "y"]:
+    for line in ["40", "", "y", "2", "y"]:
         child.expect(PROMPT)
         child.sendline(line)
     child.expect(r"is that answer right\?")
@@ -210,7 +211,7 @@ def test_piped_input_skips_the_check(tmp_path: Path) -> None:
 
     from triage.cli.main import main
 
-    result = CliRunner().invoke(main, ["ask", "-a", str(tmp_path / "a.json")], input="40\ny\n2\ny\n")
+    result = CliRunner().invoke(main, ["ask", "-a", str(tmp_path / "a.json")], input="40\n\ny\n2\ny\n")
     assert result.exit_code == 0, result.output
     assert "is that answer right?" not in result.output and "CALL AN AMBULANCE NOW" in result.output
 

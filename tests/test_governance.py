@@ -145,7 +145,7 @@ def test_a_retired_rule_that_others_depend_on_is_rejected(tmp_path):
 
 def test_retired_advice_still_given_is_rejected(tmp_path):
     mutant = Mutant(tmp_path).replace_in("advice", "pace", 'status = "active"', 'status = "retired"')
-    mutant.replace_in("advice", "pace", 'since = "1.0.0"', 'since = "1.99.0"')
+    mutant.replace_in("advice", "pace", 'since = "1.2.0"', 'since = "1.99.0"')
     found = problems(bump(mutant, 'retired = ["pace"]'))
     assert any("gives retired advice 'pace'" in p for p in found)
     assert not any("unknown advice 'pace'" in p for p in found)  # said once, clearly

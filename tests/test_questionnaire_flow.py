@@ -8,7 +8,7 @@ import re
 
 import click
 import pytest
-from ask_helpers import CASE_FILES, EMERGENCY_QUESTIONS, kb, lines_for, load_case
+from ask_helpers import CASE_FILES, EMERGENCY_QUESTIONS, kb, lines_for, load_case, walk
 from click.testing import CliRunner
 
 from triage.assessment import assess
@@ -19,7 +19,9 @@ from triage.replies import parse_reply
 
 V01 = load_case(next(p for p in CASE_FILES if p.stem == "V01"))["answers"]  # walk-normally, 34, no injury
 V01_LINES, _ = lines_for(V01)
-CLICKING = 16  # the position of "Does the knee click or crunch?" (optional) in V01's run
+V01_ASKED = [q.id for q, _ in walk(V01)[0]]  # the question behind each line, in order
+INJURY, LOCKING = V01_ASKED.index("injury"), V01_ASKED.index("locking")
+CLICKING = V01_ASKED.index("clicking")  # "Does the knee click or crunch?" (optional)
 SKIP_CLICKING = [*V01_LINES[:CLICKING], "", *V01_LINES[CLICKING + 1 :]]
 V01_NO_CLICKING = {q: v for q, v in assess(V01).answers.items() if q != "clicking"}
 
@@ -82,7 +84,8 @@ def test_choices_are_shown_with_their_plain_words_and_not_sure_on_red_flags(tmp_
 
 
 def test_invalid_input_is_explained_and_asked_again(tmp_path):
-    lines = ["abc", "130", "", V01_LINES[0], "maybe", "", *V01_LINES[1:5], "9", "stuck-ish", *V01_LINES[5:]]
+    before = V01_LINES[:INJURY]  # age, sex
+    lines = ["abc", "130", "", *before, "maybe", "", *V01_LINES[INJURY:LOCKING], "9", "stuck-ish", *V01_LINES[LOCKING:]]
     result, answers_file = ask(tmp_path, lines)
     assert result.exit_code == 0, result.output
     out = result.output
@@ -95,14 +98,14 @@ def test_invalid_input_is_explained_and_asked_again(tmp_path):
 
 
 def test_question_mark_shows_the_help_from_the_knowledge_base(tmp_path):
-    result, _ = ask(tmp_path, [V01_LINES[0], "?", *V01_LINES[1:]])
+    result, _ = ask(tmp_path, [*V01_LINES[:INJURY], "?", *V01_LINES[INJURY:]])
     assert result.exit_code == 0
     assert kb().question_by_id["injury"].help in result.output.replace("\n  ", " ")
 
 
 def test_going_back_forgets_the_answer_and_asks_it_again(tmp_path):
     # injury "yes" brings "how many days ago"; back, and answer "no" instead.
-    lines = [V01_LINES[0], "y", "<", *V01_LINES[1:]]
+    lines = [*V01_LINES[:INJURY], "y", "<", *V01_LINES[INJURY:]]
     result, answers_file = ask(tmp_path, lines)
     assert result.exit_code == 0, result.output
     assert "How many days ago was the injury?" in result.output
@@ -118,7 +121,7 @@ def test_back_on_the_first_question_says_there_is_nothing_before(tmp_path):
 
 def test_not_sure_is_saved_as_null_and_counts(tmp_path):
     lines = list(V01_LINES)
-    lines[5] = "not sure"  # locking
+    lines[LOCKING] = "not sure"
     result, answers_file = ask(tmp_path, lines)
     assert result.exit_code == 0, result.output
     answers = saved(answers_file)
@@ -179,8 +182,9 @@ def test_ctrl_c_exits_130_and_resume_carries_on(tmp_path, monkeypatch):
 
 
 def test_back_works_after_a_resume(tmp_path):
-    ask(tmp_path, V01_LINES[:3])
-    resumed, answers_file = ask(tmp_path, ["<", V01_LINES[2], *V01_LINES[3:]], "--resume")
+    cut = INJURY + 2  # age, sex, injury, can_bear_weight
+    ask(tmp_path, V01_LINES[:cut])
+    resumed, answers_file = ask(tmp_path, ["<", V01_LINES[cut - 1], *V01_LINES[cut:]], "--resume")
     assert resumed.exit_code == 0
     assert "Going back to: Can you take four steps" in resumed.output
     assert saved(answers_file) == assess(V01).answers
@@ -215,8 +219,8 @@ def test_resumed_complete_questionnaire_shows_the_result_again(tmp_path):
 
 
 def test_emergency_stops_at_once_and_saves(tmp_path):
-    # 40, injured 2 days ago, knee out of place: an ambulance, nothing more asked.
-    result, answers_file = ask(tmp_path, ["40", "y", "2", "y", "n", "n"])
+    # 40, sex left out, injured 2 days ago, knee out of place: an ambulance, nothing more asked.
+    result, answers_file = ask(tmp_path, ["40", "", "y", "2", "y", "n", "n"])
     assert result.exit_code == 0, result.output
     out = result.output
     assert "CALL AN AMBULANCE NOW" in out
@@ -249,28 +253,34 @@ def test_emergency_stops_at_once_and_saves(tmp_path):
 
 
 def test_urgent_care_is_said_at_once_then_only_the_ambulance_questions(tmp_path):
-    # 60, injured 3 days ago: the Ottawa rule (55+) already means "get seen today".
-    result, answers_file = ask(tmp_path, ["60", "y", "3", "n", "n", "n", "n"])
+    # 60, a woman, injured 3 days ago: the Ottawa rule (55+) already means "get seen today".
+    # Then only the emergency questions, and blood_thinners (pregnant is not asked at 60).
+    result, answers_file = ask(tmp_path, ["60", "1", "y", "3", *["n"] * 7, "n", "n"])
     assert result.exit_code == 0, result.output
     out = result.output
     notice = out.index("GET SEEN TODAY. Get seen today")
     assert "whether you need an ambulance instead" in " ".join(out.split())
     assert notice < out.index("Since the injury, does the knee look misshapen")
-    for asked in ("Is the foot or lower leg", "Is one calf swollen"):
+    for asked in ("Is the foot or lower leg", "Is one calf swollen", "throbbing or cramping", "In the last few days"):
         assert asked in out
-    for not_asked in ("Did you feel or hear a pop", "Does pressing on the kneecap", "Does the knee lock?"):
+    assert "thins the blood" in out  # not emergency-capable, but asked before stopping (answers.md)
+    for not_asked in (
+        *("Did you feel or hear a pop", "Does pressing on the kneecap", "Does the knee lock?"),
+        *("Are you pregnant", "treated for cancer"),
+    ):
         assert not_asked not in out
     assert "The questions stopped early" in " ".join(out.split())
     record = saved(answers_file)
     assert record.pop("stopped_early")["disposition"] == "urgent-care-today"
     assert record == {
-        "age": 60, "injury": True, "injury_days_ago": 3, "deformity": False, "foot_cold_numb": False,
-        "calf_swelling": False,
+        "age": 60, "sex": "female", "injury": True, "injury_days_ago": 3, "deformity": False,
+        "foot_cold_numb": False, "calf_swelling": False, "calf_pain": False, "breathless": False,
+        "breathless_other": False, "blood_thinners": False,
     }  # fmt: skip
 
 
 def test_urgent_care_becomes_an_ambulance_when_an_emergency_question_says_so(tmp_path):
-    result, _ = ask(tmp_path, ["60", "y", "3", "n", "y"])
+    result, _ = ask(tmp_path, ["60", "", "y", "3", "n", "y"])
     assert result.exit_code == 0
     assert "CALL AN AMBULANCE NOW" in result.output
 
@@ -286,6 +296,10 @@ def test_under_18_is_told_kindly_and_nothing_is_kept(tmp_path):
     result, answers_file = ask(tmp_path, ["15", "y"])
     assert result.exit_code == 2
     assert "This tool is written for adults (18 and over)" in result.output
+    said = " ".join(result.output.split())
+    assert "Call 999 if: - the knee looks misshapen or out of place" in said  # 1.2: the 999 signs
+    assert "Get them seen the same day if: - they cannot take weight on the leg, or are limping" in said
+    assert "slipped hip growth plate" in said and "Otherwise, see a GP" in said
     assert not answers_file.exists() and not AnswersStore(answers_file).progress_path.exists()
 
 

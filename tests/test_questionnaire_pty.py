@@ -41,7 +41,10 @@ def test_in_a_terminal_help_back_ctrl_c_and_resume(tmp_path):
     child.expect(r"\[1/\d+\] How old are you\?")
     child.expect(PROMPT)
     child.sendline(lines[0])
-    child.expect(r"\[2/\d+\] Did this knee pain start with an injury")
+    child.expect(r"\[2/\d+\] What is your sex\?")  # 1.2: asked second
+    child.expect(PROMPT)
+    child.sendline(lines[1])
+    child.expect(r"\[3/\d+\] Did this knee pain start with an injury")
     child.expect(PROMPT)
     child.sendline("?")
     child.expect("Answer yes if the pain began with a fall")
@@ -52,10 +55,10 @@ def test_in_a_terminal_help_back_ctrl_c_and_resume(tmp_path):
     child.sendline("<")
     child.expect("Going back to: Did this knee pain start")
     child.expect(PROMPT)
-    child.sendline(lines[1])
-    child.expect(r"\[3/\d+\] Can you take four steps")
-    child.expect(PROMPT)
     child.sendline(lines[2])
+    child.expect(r"\[4/\d+\] Can you take four steps")
+    child.expect(PROMPT)
+    child.sendline(lines[3])
     child.expect(PROMPT)
     child.sendintr()  # Ctrl-C
     child.expect("Stopped. Your answers so far are saved in")
@@ -63,11 +66,12 @@ def test_in_a_terminal_help_back_ctrl_c_and_resume(tmp_path):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
-    assert json.loads((tmp_path / "answers.json").read_text()) == {"age": 34, "injury": False, "can_bear_weight": True}
+    saved = json.loads((tmp_path / "answers.json").read_text())
+    assert saved == {"age": 34, "sex": "female", "injury": False, "can_bear_weight": True}
 
     child = spawn(tmp_path, "--resume", no_color=False)
-    child.expect("Welcome back. Carrying on from the 3 answers")
-    for line in lines[3:]:
+    child.expect("Welcome back. Carrying on from the 4 answers")
+    for line in lines[4:]:
         child.expect(PROMPT)
         child.sendline(line)
     child.expect("KEEP WALKING AS YOU DO")

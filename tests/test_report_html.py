@@ -31,7 +31,7 @@ def case_answers(path: Path) -> dict:
 
 def not_sure_answers() -> dict:
     answers = case_answers(Path(__file__).parent / "cases" / "V10.json")
-    answers.update(fever=None, warmth=None, night_pain=None)
+    answers.update(fever=None, warmth=None, night_pain=None, hot_recent=False, infection_risk=False)
     return answers
 
 
@@ -86,8 +86,9 @@ def test_every_section_for_every_case(case: Path) -> None:
     assert assessment.disposition.timeframe in html
     assert '<html lang="en">' in html and doc.tags.count("main") == 1
     # The safety net and the disclaimer on every report (safety.md, property 9).
-    for item in assessment.safety_net:
-        assert str(escape(item.text)) in html
+    for item in assessment.safety_net:  # 1.2: a tier's lead, then its signs as a list
+        for part in (item.lead, *item.points) if item.points else (item.text,):
+            assert str(escape(part)) in html
     assert "This is not a diagnosis" in html and "999" in html and "112" in html and "911" in html
     # Every advice item with its details, every deciding rule with its reason and sources.
     for item in assessment.advice:

@@ -62,8 +62,9 @@ def page_one_stands_alone(assessment: triage.Assessment, pages: list[str]) -> No
     assert squash(assessment.disposition.title) in first
     assert f"When: {assessment.disposition.timeframe}" in first
     assert "Get help if" in first
-    for item in assessment.safety_net:
-        assert squash(item.text) in first
+    for item in assessment.safety_net:  # 1.2: a tier's lead, then its signs as a list
+        for part in (item.lead, *item.points) if item.points else (item.text,):
+            assert squash(part) in first
     assert "What to do now" in first and squash(assessment.advice[0].text) in first
     if assessment.reasons:
         assert squash(assessment.reasons[0].title) in first  # the top finding
@@ -158,8 +159,9 @@ def test_chromium_prints_the_report(tmp_path: Path, case: str, paper: str) -> No
     assert f"When: {assessment.disposition.timeframe}" in text
     assert f"Page 1 of {pages}" in text and f"Page {pages} of {pages}" in text
     assert "Get help if" in text
-    for item in assessment.safety_net:
-        assert squash(item.text) in text
+    for item in assessment.safety_net:  # 1.2: a tier's lead, then its signs as a list
+        for part in (item.lead, *item.points) if item.points else (item.text,):
+            assert squash(part) in text
     assert "This is not a diagnosis" in text
     page_one_stands_alone(assessment, browser.pdf_text(pdf, layout=False).split("\f"))
     if case == "not-sure":

@@ -158,3 +158,21 @@ def test_governance_warnings_and_new_changelog_entries(tmp_path):
     out = run_cli("rules", "diff", str(rules_dir()), str(careful.root)).stdout
     assert "Governance warnings" not in out
     assert "Changelog entries in NEW only:\n  9.0.0 (no date): Locked knee: see a doctor soon." in out
+
+
+def test_cases_it_could_not_read_are_counted_with_why(tmp_path):
+    """Issue 23: a corpus the knowledge bases cannot read (1.1 answers under 1.2) is never
+    reported as "0 of N cases change" and nothing else."""
+    corpus = tmp_path / "old"
+    corpus.mkdir()
+    for path in CASES:
+        answers = {k: v for k, v in load_case(path)["answers"].items() if k != "calf_pain"}
+        (corpus / path.name).write_text(json.dumps({**load_case(path), "answers": answers}), encoding="utf-8")
+    result = run_cli("rules", "diff", str(rules_dir()), str(rules_dir()), "--cases", str(corpus))
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stdout.split())
+    assert f"Cases that could not be read: {len(CASES)} of {len(CASES)}" in said
+    assert f"{len(CASES)} cases: calf_pain: required" in said
+    assert "No differences" not in said
+    readable = run_cli("rules", "diff", str(rules_dir()), str(rules_dir()), "--cases", str(CASES_DIR))
+    assert "could not be read" not in readable.stdout and "No differences" in readable.stdout

@@ -251,7 +251,14 @@ def test_under_18_keeps_nothing(client):
     reply = client.post("/questions", data={"action": "answer", "question": "age", "value": "15"})
     assert reply.status_code == 303 and reply.headers["Location"] == "/too-young"
     assert all("triage-state=;" in c for c in reply.headers.getlist("Set-Cookie"))  # deleted
-    assert "for adults" in client.get("/too-young").get_data(as_text=True)
+    text = client.get("/too-young").get_data(as_text=True)
+    assert "for adults" in text
+    # 1.2: the stop screen says when to call 999 and when to get seen the same day (from the knowledge base)
+    kb = load_knowledge_base()
+    for advice_id in kb.under_18:
+        item = kb.advice[advice_id]
+        assert (item.lead or item.text) in text and all(point in text for point in item.points)
+    assert "Call 999 if:" in text and "slipped hip growth plate" in text
 
 
 def test_pdf_download_when_the_pdf_extra_is_installed(client):

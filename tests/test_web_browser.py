@@ -35,7 +35,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 ORDINARY = dict(load_case(next(p for p in CASES if p.stem == "V01"))["answers"])  # walk-normally
-EMERGENCY_FOOT = {"age": 40, "injury": False, "can_bear_weight": True, "foot_cold_numb": True}
+EMERGENCY_FOOT = {"age": 40, "sex": "male", "injury": False, "can_bear_weight": True, "foot_cold_numb": True}
 
 
 @pytest.fixture(scope="module")
@@ -102,12 +102,17 @@ def test_back_link_returns_to_the_previous_question_with_its_answer(server, page
     page.goto(server + "/")
     press(page, "Start now")
     answer_question(page, 44, present=True)
+    assert current_question(page) == "sex"  # 1.2: asked second
+    answer_question(page, "female", present=True)
     assert current_question(page) == "injury"
     answer_question(page, False, present=True)
     assert current_question(page) == "can_bear_weight"
     press(page, "Back")
     assert current_question(page) == "injury"
     assert page.locator("input[value=no]").is_checked()
+    press(page, "Back")
+    assert current_question(page) == "sex"
+    assert page.locator("input[value=female]").is_checked()
     press(page, "Back")
     assert current_question(page) == "age"
     assert page.locator("#age").input_value() == "44"
@@ -116,7 +121,7 @@ def test_back_link_returns_to_the_previous_question_with_its_answer(server, page
 def test_emergency_stops_early_checks_the_answer_then_says_call_999(server, page):
     page.goto(server + "/")
     press(page, "Start now")
-    for qid in ("age", "injury", "can_bear_weight", "foot_cold_numb"):
+    for qid in ("age", "sex", "injury", "can_bear_weight", "foot_cold_numb"):
         assert current_question(page) == qid
         answer_question(page, EMERGENCY_FOOT[qid], present=True)
     assert page_kind(page) == "check-emergency"
@@ -196,6 +201,11 @@ def test_works_with_javascript_off_at_320px_by_keyboard(server, browser):
         page.keyboard.type("50")
         with page.expect_navigation():
             page.keyboard.press("Enter")
+        assert current_question(page) == "sex"  # 1.2: asked second; a choice by keyboard
+        tab_to(page, "sex-1")
+        page.keyboard.press("ArrowDown")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
         assert current_question(page) == "injury"
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 320, f"the page scrolls sideways at 320 px ({width} px)"
@@ -230,14 +240,15 @@ def test_axe_finds_no_violation_on_any_page_type(server, page):
     press(page, "Continue")
     check("error")
     answer_question(page, 60, present=True)
+    answer_question(page, "male", present=True)  # sex (1.2: asked second)
     check("question: yes/no (red flag)")
     answer_question(page, False, present=True)
-    for qid in ("can_bear_weight", "foot_cold_numb", "calf_swelling"):
+    for qid in ("can_bear_weight", "foot_cold_numb", "calf_swelling", "calf_pain", "breathless", "breathless_other"):
         answer_question(page, ORDINARY[qid], present=True)
     assert current_question(page) == "locking"
     check("question: choice")
-    press(page, "Back")
-    press(page, "Back")
+    while current_question(page) != "foot_cold_numb":
+        press(page, "Back")
     answer_question(page, True, present=True)  # foot cold: emergency
     check("check before an ambulance")
     page.locator("input[name=confirm][value=yes] + label").click()

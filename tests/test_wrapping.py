@@ -44,11 +44,11 @@ def test_question_blocks_and_help_are_unchanged(width: int) -> None:
             expected += [
                 old_fill(label, width, f"  {i}  ", "     ") for i, (_, label) in enumerate(question.choices, start=1)
             ]
-            if question.red_flag:
+            if question.allows_unsure:
                 expected.append("  s  not sure")
         assert terminal_text.question_text(question, 3, 40, width) == "\n".join(expected)
         lines = [question.help or "There is no more help for this question."]
-        if question.red_flag:
+        if question.allows_unsure:  # red flags and history questions
             lines.append("If you cannot tell, answer s (not sure): that is a real answer, and better than guessing.")
         lines.append("Type < to go back to the previous question.")
         assert terminal_text.help_text(question, width) == "\n".join(

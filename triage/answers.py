@@ -26,10 +26,21 @@ class AnswersError(ValueError):
     """The answers are invalid; ``problems`` lists the problems, one line each (at most
     MAX_PROBLEMS of them, then a line counting the rest)."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[str], missing: tuple[str, ...] = ()):
         problems = bounded(problems)
         super().__init__("; ".join(problems))
         self.problems = problems
+        # Required questions with no answer, by id: said in plain words by ``how_to_finish``.
+        self.missing = missing
+
+
+def how_to_finish(kb: KnowledgeBase, missing: tuple[str, ...], ask: str = "triage ask --answers FILE") -> list[str]:
+    """The missing answers as the questions a person reads, then how to finish the file:
+    ``ask`` (``triage ask --answers FILE``) asks only those (docs/answers.md). Empty when none."""
+    if not missing or not all(key in kb.wording for key in ("missing_answers", "finish_answers")):
+        return []
+    questions = [f"- {kb.question_by_id[q].text}" for q in missing if q in kb.question_by_id]
+    return [kb.wording["missing_answers"], *questions, kb.wording["finish_answers"].format(ask=ask)]
 
 
 def bounded(problems: list[str]) -> list[str]:
@@ -102,7 +113,8 @@ CASE_KEYS = frozenset({"id", "description", "expected", "urgency", "reason", "an
 
 def unwrap_case(raw: Any) -> Any:
     """A patient-case file ({"id", "description", "answers": {...}, "expected", ...}) gives its answers."""
-    if isinstance(raw, dict) and isinstance(raw.get("answers"), dict) and set(raw) <= CASE_KEYS:
+    # "expected" marks a case file even with keys of the corpus owner's (tags, notes, source).
+    if isinstance(raw, dict) and isinstance(raw.get("answers"), dict) and (set(raw) <= CASE_KEYS or "expected" in raw):
         return raw["answers"]
     return raw
 
@@ -167,9 +179,12 @@ def check_value(question: Question, value: Any) -> tuple[Any, str | None]:
     """Type and range check of one answer. Returns (typed value, problem or None)."""
     qid = question.id
     if value is None:
-        if question.red_flag:
+        if question.allows_unsure:
             return None, None
-        return None, f"{qid}: null ('not sure') is only allowed on red-flag questions; leave the question out instead"
+        return None, (
+            f"{qid}: null ('not sure') is only allowed on red-flag and history questions; "
+            "leave the question out instead"
+        )
     kind = question.type
     if kind == "boolean":
         if isinstance(value, bool):
@@ -258,6 +273,7 @@ def validate(raw: Any, kb: KnowledgeBase, *, partial: bool = False) -> ValidAnsw
                 typed[question.id] = value
 
     asked: dict[str, Any] = {}
+    needed: set[str] = set()
     for question in kb.questions:
         if invalid and {atom.subject for group in question.asked_when for atom in group} & invalid:
             continue  # its condition rests on an invalid answer, already reported
@@ -272,9 +288,11 @@ def validate(raw: Any, kb: KnowledgeBase, *, partial: bool = False) -> ValidAnsw
         elif question.required and question.id not in raw and not partial:
             when = f" when {describe_condition(question.asked_when)}" if question.asked_when else ""
             problems.append(f"{question.id}: required{when}")
+            needed.add(question.id)
 
     if ("height_cm" in asked) != ("weight_kg" in asked):
         warnings.append("BMI not worked out: it needs both height_cm and weight_kg")
     if problems:
-        raise AnswersError(problems)
+        missing = tuple(q.id for q in kb.questions if q.required and q.id not in raw and q.id in needed)
+        raise AnswersError(problems, missing)
     return ValidAnswers(asked, tuple(warnings))

@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 from .answers import AnswersError, ValidAnswers, validate
 from .early_stop import RECORD_KEY, EarlyStop, check_record, split_record
 from .engine.engine import EngineRun, TriageEngineBase, compile_engine_class
-from .kb.conditions import condition_holds
+from .kb.conditions import Condition
 from .kb.load import load_knowledge_base
 from .kb.records import Advice, Citation, Disposition, KnowledgeBase, Rule
 
@@ -120,6 +120,7 @@ def _advice_dict(item: Advice) -> dict[str, Any]:
         "id": item.id,
         "group": item.group,
         "text": item.text,
+        **({"lead": item.lead, "points": list(item.points)} if item.points else {}),
         "details": item.details,
         "sources": source_keys(item.cite),
     }
@@ -150,6 +151,15 @@ def assess(answers: Mapping[str, Any] | Any, *, kb: KnowledgeBase | None = None,
     return assessment._replace(early_stop=early, warnings=(*assessment.warnings, *warnings))
 
 
+def holds(condition: Condition, answers: Mapping[str, Any], findings: tuple[str, ...]) -> bool:
+    """An advice or headline condition: answer atoms on the answers, finding atoms on the
+    findings of this assessment (empty: never holds for ``unless``, callers check first)."""
+    return any(
+        all(atom.subject in findings if atom.kind == "finding" else atom.holds_in(answers) for atom in group)
+        for group in condition
+    )
+
+
 def build_assessment(kb: KnowledgeBase, valid: ValidAnswers, run: EngineRun) -> Assessment:
     fired_ids = {firing.rule_id for firing in run.firings}
     fired = tuple(rule for rule in kb.rules if rule.id in fired_ids)  # knowledge-base order: order-free output
@@ -158,20 +168,28 @@ def build_assessment(kb: KnowledgeBase, valid: ValidAnswers, run: EngineRun) -> 
     disposition = ladder[rank]
     findings = tuple(dict.fromkeys(r.finding for r in fired if r.finding))
     advice_ids = [*disposition.advice, *(a for r in fired for a in r.advice)]
-    kept = [
-        item
-        for item in (kb.advice[a] for a in dict.fromkeys(advice_ids))
-        if item.max_urgency >= disposition.urgency and not (item.unless and condition_holds(item.unless, valid.answers))
-    ]
-    advice = tuple(sorted(kept, key=lambda item: item.group != "now"))  # what to do now first (stable)
-    not_sure = tuple(q for q in kb.red_flags if q in valid.answers and valid.answers[q] is None)
+
+    def fits(item: Advice) -> bool:
+        """Given at this urgency (min..max), and not ruled out by the answers or findings."""
+        at_level = item.min_urgency <= disposition.urgency <= item.max_urgency
+        return at_level and not (item.unless and holds(item.unless, valid.answers, findings))
+
+    kept = [item for item in (kb.advice[a] for a in dict.fromkeys(advice_ids)) if fits(item)]
+    # What to do now first, then while waiting to be seen, then the rest (a stable sort).
+    advice = tuple(sorted(kept, key=lambda item: (item.group != "now", item.group != "waiting")))
+    not_sure = tuple(q for q in kb.unsure_allowed if q in valid.answers and valid.answers[q] is None)
+    for headline in disposition.headlines:  # the headline fits the reason (dispositions.md, Advice)
+        if holds(headline.when, valid.answers, findings):
+            disposition = disposition._replace(title=headline.title, summary=headline.summary)
+            break
     return Assessment(
         kb=kb,
         disposition=disposition,
         fired=fired,
         findings=findings,
         advice=advice,
-        safety_net=tuple(kb.advice[a] for a in kb.safety_net),
+        # Only the levels above this one, each with its own signs; at emergency, while waiting.
+        safety_net=tuple(item for item in (kb.advice[a] for a in kb.safety_net) if fits(item)),
         not_sure=not_sure,
         answers=valid.answers,
         warnings=valid.warnings,

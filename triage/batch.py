@@ -125,7 +125,7 @@ def csv_value(question: Question | None, cell: str) -> Any:
     word = cell.lower()
     if question is None:
         return cell
-    if word in UNSURE_WORDS and question.red_flag:
+    if word in UNSURE_WORDS and question.allows_unsure:
         return None
     if question.type == "boolean":
         return True if word in TRUE_WORDS else False if word in FALSE_WORDS else cell

@@ -63,7 +63,9 @@ def answer_subjects(question: Question) -> set[str]:
 def emergency_questions(kb: KnowledgeBase) -> frozenset[str]:
     """The questions an emergency rule depends on: directly, through findings and derived
     values concluded by other rules, and through the asked-when conditions of those
-    questions. A superset is safe (one more question asked); a missing one is not."""
+    questions, plus the knowledge base's ``ask_before_urgent_stop`` (``pregnant``,
+    ``blood_thinners``: where to go, what the receiving clinician needs). A superset is safe
+    (one more question asked); a missing one is not."""
     emergency_ids = {d.id for d in kb.dispositions if d.urgency >= EMERGENCY}
     by_finding: dict[str, list] = {}
     by_derived: dict[str, list] = {}
@@ -90,6 +92,8 @@ def emergency_questions(kb: KnowledgeBase) -> frozenset[str]:
                     todo += by_derived.get(atom.subject, [])
                 elif atom.kind == "red_flag_unsure":
                     questions.update(kb.red_flags)
+    # Not emergency-capable, but asked before stopping at urgent-care-today (answers.md, Early stop).
+    questions.update(kb.ask_before_stop)
     # A question can only be asked once the questions its asked-when tests are answered.
     pending = list(questions)
     while pending:

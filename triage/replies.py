@@ -49,7 +49,7 @@ def _num(value: float) -> str:
 
 
 def _not_sure_hint(question: Question) -> str:
-    return ", or s if you are not sure" if question.red_flag else ""
+    return ", or s if you are not sure" if question.allows_unsure else ""
 
 
 _INTEGER = re.compile(r"[+-]?\d+")
@@ -67,10 +67,10 @@ def parse_reply(question: Question, text: str, unit: str | None = None) -> Reply
         return Reply("back")
     if not typed:
         if question.required:
-            extra = " If you are not sure, type s." if question.red_flag else ""
+            extra = " If you are not sure, type s." if question.allows_unsure else ""
             return Reply("invalid", message=f"This question needs an answer.{extra}")
         return Reply("skip")
-    if question.red_flag and lowered in NOT_SURE_WORDS:
+    if question.allows_unsure and lowered in NOT_SURE_WORDS:
         return Reply("answer", None)
 
     kind = question.type

@@ -54,10 +54,14 @@ FLOOR_NAME = {4: "emergency", 3: "urgent-care-today", 2: "see-a-doctor-soon", 1:
 # so that un-flagging a question in questions.toml is caught (test_red_flag_questions_match_spec).
 RED_FLAG_QUESTIONS = (
     "injury", "deformity", "injury_pop", "rapid_swelling", "tender_kneecap", "tender_fibular_head",
-    "can_bend_90", "can_bear_weight", "foot_cold_numb", "calf_swelling", "breathless", "locking",
-    "swelling", "warmth", "redness", "fever", "knee_surgery", "unexplained_weight_loss", "night_pain",
-    "giving_way",
+    "can_bend_90", "can_bear_weight", "foot_cold_numb", "calf_swelling", "calf_pain", "breathless",
+    "breathless_other", "locking", "swelling", "warmth", "redness", "fever", "hot_recent", "rest_pain",
+    "knee_surgery", "unexplained_weight_loss", "night_pain", "giving_way",
 )  # fmt: skip
+# The history questions of answers.md 1.2 (marked H): "not sure" counts as "yes" in every rule,
+# and no rule fires on them alone (safety.md property 12).
+HISTORY_QUESTIONS = ("clot_risk", "infection_risk", "blood_thinners", "pregnant", "cancer_history")
+HISTORY_NO: dict[str, Any] = dict.fromkeys(HISTORY_QUESTIONS, False)
 
 # The worrying ("positive") answers of each red-flag question on its own. For the two Ottawa
 # "can you" questions, the worrying answer is "no". knee_surgery: no value is a red flag by
@@ -74,7 +78,11 @@ RED_FLAG_POSITIVE: dict[str, frozenset[Any]] = {
     "can_bear_weight": frozenset({False}),
     "foot_cold_numb": frozenset({True}),
     "calf_swelling": frozenset({True}),
+    "calf_pain": frozenset({True}),
     "breathless": frozenset({True}),
+    "breathless_other": frozenset({True}),
+    "hot_recent": frozenset({True}),
+    "rest_pain": frozenset({True}),
     "locking": frozenset({"catches", "stuck"}),
     "swelling": frozenset({"mild", "marked", "severe"}),
     "warmth": frozenset({True}),
@@ -89,7 +97,8 @@ RED_FLAG_POSITIVE: dict[str, frozenset[Any]] = {
 RED_FLAG_NO: dict[str, Any] = {
     "injury": False, "deformity": False, "injury_pop": False, "rapid_swelling": False,
     "tender_kneecap": False, "tender_fibular_head": False, "can_bend_90": True, "can_bear_weight": True,
-    "foot_cold_numb": False, "calf_swelling": False, "breathless": False, "locking": "never",
+    "foot_cold_numb": False, "calf_swelling": False, "calf_pain": False, "breathless": False,
+    "breathless_other": False, "hot_recent": False, "rest_pain": False, "locking": "never",
     "swelling": "none", "warmth": False, "redness": False, "fever": False, "knee_surgery": "none",
     "unexplained_weight_loss": False, "night_pain": False, "giving_way": "never",
 }  # fmt: skip
@@ -132,6 +141,45 @@ def _hot_or_red(a: Mapping[str, Any]) -> bool:
     return _yes(a, "warmth") or _yes(a, "redness")
 
 
+def _yes_or_unsure(a: Mapping[str, Any], q: str) -> bool:
+    return _in(a, q, True, None)
+
+
+def _swollen(a: Mapping[str, Any]) -> bool:
+    """answers.md 1.2, Derived values: in the hot-or-red, fever and surgery lines."""
+    return _in(a, "swelling", *SWOLLEN, None)
+
+
+def _calf_signs(a: Mapping[str, Any]) -> bool:
+    return _yes(a, "calf_swelling") or _yes(a, "calf_pain")
+
+
+def _calf_unsure(a: Mapping[str, Any]) -> bool:
+    return not _calf_signs(a) and (_in(a, "calf_swelling", None) or _in(a, "calf_pain", None))
+
+
+def _clot_risk(a: Mapping[str, Any]) -> bool:
+    return _yes_or_unsure(a, "clot_risk") or _yes_or_unsure(a, "pregnant") or _in(a, "knee_surgery", "recent", None)
+
+
+def _days(a: Mapping[str, Any]) -> float | None:
+    return _num(a, "injury_days_ago")
+
+
+def _bleed(a: Mapping[str, Any]) -> bool:
+    if not _yes_or_unsure(a, "blood_thinners"):
+        return False
+    days = _days(a)
+    recent = days is not None and days <= 7
+    return _in(a, "swelling", "marked", "severe", None) or (
+        recent and (_yes(a, "rapid_swelling") or _in(a, "swelling", *SWOLLEN))
+    )
+
+
+def _pregnant(a: Mapping[str, Any]) -> bool:
+    return _yes_or_unsure(a, "pregnant")
+
+
 # (finding in plain words, minimum urgency, answer condition)
 POLICY: tuple[tuple[str, int, Callable[[Mapping[str, Any]], bool]], ...] = (
     # emergency
@@ -142,12 +190,18 @@ POLICY: tuple[tuple[str, int, Callable[[Mapping[str, Any]], bool]], ...] = (
         4,
         lambda a: _in(a, "calf_swelling", True, None) and _yes(a, "breathless"),
     ),
+    ("breathless (the 999 signs), whatever the calf", 4, lambda a: _yes(a, "breathless")),
+    (
+        "short of breath lately, with calf signs or an unsure calf",
+        4,
+        lambda a: _yes(a, "breathless_other") and (_calf_signs(a) or _calf_unsure(a)),
+    ),
     # urgent-care-today
-    ("hot or red knee with swelling", 3, lambda a: _hot_or_red(a) and _in(a, "swelling", *SWOLLEN)),
+    ("hot or red knee with swelling", 3, lambda a: _hot_or_red(a) and _swollen(a)),
     (
         "fever with a hot, red or swollen knee",
         3,
-        lambda a: _yes(a, "fever") and (_hot_or_red(a) or _in(a, "swelling", *SWOLLEN)),
+        lambda a: _yes(a, "fever") and (_hot_or_red(a) or _swollen(a)),
     ),
     (
         "fever with new knee pain",
@@ -158,18 +212,41 @@ POLICY: tuple[tuple[str, int, Callable[[Mapping[str, Any]], bool]], ...] = (
         "replacement or recent surgery with a hot, red, swollen knee or fever",
         3,
         lambda a: _in(a, "knee_surgery", "replacement", "recent")
-        and (_hot_or_red(a) or _in(a, "swelling", *SWOLLEN) or _yes(a, "fever")),
+        and (_hot_or_red(a) or _swollen(a) or _yes(a, "fever")),
     ),
-    ("cannot take four steps", 3, lambda a: _in(a, "can_bear_weight", False)),
+    ("cannot take four steps (or not sure)", 3, lambda a: _in(a, "can_bear_weight", False, None)),
     ("injury within 7 days, Ottawa knee rule positive", 3, _ottawa),
     (
-        "injury with a pop or rapid swelling",
+        "injury in the last 7 days with a pop or rapid swelling",
         3,
-        lambda a: _yes(a, "injury") and (_yes(a, "injury_pop") or _yes(a, "rapid_swelling")),
+        lambda a: _yes(a, "injury")
+        and (_days(a) or 0) <= 7
+        and (_yes(a, "injury_pop") or _yes(a, "rapid_swelling")),
     ),
     ("knee stuck (true locking)", 3, lambda a: _in(a, "locking", "stuck")),
-    ("swollen, tender calf", 3, lambda a: _yes(a, "calf_swelling")),
+    ("calf signs (swollen, tender calf or a new calf ache)", 3, _calf_signs),
     ("badly swollen, tight knee", 3, lambda a: _in(a, "swelling", "severe")),
+    ("calf not sure with a clot risk", 3, lambda a: _calf_unsure(a) and _clot_risk(a)),
+    ("short of breath lately, whatever the calf", 3, lambda a: _yes(a, "breathless_other")),
+    (
+        "short of breath lately 'not sure', with calf signs or an unsure calf",
+        3,
+        lambda a: _in(a, "breathless_other", None) and (_calf_signs(a) or _calf_unsure(a)),
+    ),
+    ("breathless (999 signs) 'not sure'", 3, lambda a: _in(a, "breathless", None)),
+    (
+        "misshapen knee or cold foot 'not sure'",
+        3,
+        lambda a: _in(a, "deformity", None) or _in(a, "foot_cold_numb", None),
+    ),
+    (
+        "hot or red knee in the last 2 weeks with an infection risk",
+        3,
+        lambda a: (_yes_or_unsure(a, "warmth") or _yes_or_unsure(a, "redness"))
+        and _yes_or_unsure(a, "hot_recent")
+        and _yes_or_unsure(a, "infection_risk"),
+    ),
+    ("blood thinners with swelling", 3, _bleed),
     # see-a-doctor-soon
     ("unexplained weight loss", 2, lambda a: _yes(a, "unexplained_weight_loss")),
     ("constant night or rest pain", 2, lambda a: _yes(a, "night_pain")),
@@ -183,6 +260,19 @@ POLICY: tuple[tuple[str, int, Callable[[Mapping[str, Any]], bool]], ...] = (
         lambda a: _in(a, "treatment_tried", "not-helping") and _in(a, "walking_tolerance", "under-10-min"),
     ),
     ("'not sure' on a red-flag question", 2, lambda a: any(_in(a, q, None) for q in RED_FLAG_QUESTIONS)),
+    (
+        "rest or night pain after cancer treatment",
+        2,
+        lambda a: _yes_or_unsure(a, "cancer_history")
+        and (_yes_or_unsure(a, "rest_pain") or _yes_or_unsure(a, "night_pain")),
+    ),
+    (
+        "injury 8 days to 6 weeks ago with a pop or rapid swelling",
+        2,
+        lambda a: _yes(a, "injury")
+        and (_days(a) or 0) > 7
+        and (_yes(a, "injury_pop") or _yes(a, "rapid_swelling")),
+    ),
     # see-a-professional
     ("pain sharp or building with walking", 1, lambda a: _in(a, "walking_effect", "sharp-or-worsening")),
     ("slight swelling", 1, lambda a: _in(a, "swelling", "mild")),
@@ -196,9 +286,14 @@ POLICY: tuple[tuple[str, int, Callable[[Mapping[str, Any]], bool]], ...] = (
     ("pain 7/10 or more", 1, lambda a: (_num(a, "pain_score") or 0) >= 7),
     ("morning stiffness over 30 minutes", 1, lambda a: (_num(a, "morning_stiffness_minutes") or 0) > 30),
     (
-        "two or more falls, or a fall with unsteadiness",
+        "two or more falls, or a fall with unsteadiness (at 50 or over; or both at any age)",
         1,
-        lambda a: _in(a, "falls", "two-or-more") or (_in(a, "falls", "one") and _yes(a, "balance_problems")),
+        lambda a: falls_escalation(a),
+    ),
+    (
+        "pain in a replaced knee",
+        1,
+        lambda a: _in(a, "knee_surgery", "replacement") and (_num(a, "pain_score") or 0) >= 1,
     ),
 )  # fmt: skip
 
@@ -246,6 +341,8 @@ def worse_values(kb: KnowledgeBase, qid: str, value: Any) -> list[Any]:
         out += list(range(value + 1, int(question.max or 10) + 1))
     if qid in RED_FLAG_NO and value is not None and value == RED_FLAG_NO[qid] and type(value) is type(RED_FLAG_NO[qid]):
         out.append(None)  # "not sure" instead of "no"
+    if qid in HISTORY_NO and value is False:
+        out += [None, True]  # property 12: history "no" to "not sure" or "yes"
     return out
 
 
@@ -261,6 +358,8 @@ def least_worrying(question: Question) -> Any:
     """The value used to fill a required question that becomes asked (deterministic fills)."""
     if question.id in RED_FLAG_NO:
         return RED_FLAG_NO[question.id]
+    if question.id in HISTORY_NO:
+        return HISTORY_NO[question.id]
     if question.type == "boolean":
         return False
     if question.type == "choice":
@@ -352,7 +451,7 @@ def value_strategy(kb: KnowledgeBase, question: Question, answers: Mapping[str, 
             st.sampled_from([m for m in MARKUP if low <= len(m) <= (question.max_length or 10**6)]),
             st.text(min_size=max(low, 0), max_size=high),
         )
-    if question.red_flag:
+    if question.allows_unsure:  # red flags and history: "not sure"
         strategy = st.one_of(strategy, st.none())
     return strategy
 
@@ -415,8 +514,14 @@ def violations_total(kb: KnowledgeBase, answers: Mapping[str, Any]) -> list[str]
         return [f"no result: {type(error).__name__}: {error}"]
     problems = []
     ladder = [d.id for d in kb.dispositions]
-    if result.disposition.id not in ladder or kb.disposition_by_id[result.disposition.id] != result.disposition:
+    own = kb.disposition_by_id.get(result.disposition.id)
+    # 1.2: the title and summary may be one of the disposition's headlines (it fits the reason)
+    titles = {own.title} | {h.title for h in own.headlines} if own else set()
+    same = own and own._replace(title=result.disposition.title, summary=result.disposition.summary)
+    if own is None or same != result.disposition:
         problems.append(f"disposition {result.disposition.id!r} is not on the ladder")
+    elif result.disposition.title not in titles:
+        problems.append(f"disposition {result.disposition.id!r} has a title of its own: {result.disposition.title!r}")
     required = [r.floor for r in result.fired if r.floor]
     if any(f not in kb.disposition_by_id for f in required):
         problems.append(f"a fired rule requires a disposition not on the ladder: {required}")
@@ -505,6 +610,8 @@ def no_fall_risk(a: Mapping[str, Any]) -> bool:
 
 def probable_oa(a: Mapping[str, Any]) -> bool:
     age, pain, stiff = _num(a, "age"), _num(a, "pain_score"), _num(a, "morning_stiffness_minutes")
+    if not _in(a, "knee_surgery", "none", "recent", "past"):  # 1.2: never for a replaced knee
+        return False
     return _yes(a, "oa_diagnosed") or (
         age is not None and age >= 45 and pain is not None and pain >= 1 and stiff is not None and stiff <= 30
     )
@@ -529,6 +636,10 @@ def violations_backward_walking(
         problems.append("backward walking without pain when walking")
     if not _yes(answers, "supervision_available"):
         problems.append("backward walking without someone to supervise")
+    if _pregnant(answers):
+        problems.append("backward walking in pregnancy (or 'not sure')")
+    if not _in(answers, "knee_surgery", "none", "past"):
+        problems.append(f"backward walking with knee_surgery {answers.get('knee_surgery')!r}")
     text = " ".join(f"{a.text} {a.details}" for a in advice).lower()
     for needed in ("indoors", "slowly", "someone with you"):
         if needed not in text:
@@ -568,6 +679,15 @@ HABIT_ALREADY_RIGHT: dict[str, tuple[str, Any]] = {
 }
 
 
+def falls_escalation(a: Mapping[str, Any]) -> bool:
+    """dispositions.md 1.2: two falls, or one with unsteadiness, at 50 or over; or two falls
+    with unsteadiness at any age."""
+    recurrent = _in(a, "falls", "two-or-more") or (_in(a, "falls", "one") and _yes(a, "balance_problems"))
+    return ((_num(a, "age") or 0) >= 50 and recurrent) or (
+        _in(a, "falls", "two-or-more") and _yes(a, "balance_problems")
+    )
+
+
 def fall_or_unsteady(a: Mapping[str, Any]) -> bool:
     return _in(a, "falls", "one", "two-or-more") or _yes(a, "balance_problems")
 
@@ -581,12 +701,10 @@ def violations_advice_fits(result: Assessment, answers: Mapping[str, Any]) -> li
         if "severe" in item.text.lower() and (_num(answers, "pain_score") or 0) < 7:
             problems.append(f"advice {item.id} is about severe pain, but pain_score is {answers.get('pain_score')}")
     balance = [a.id for a in result.advice if "balance" in f"{a.text} {a.details}".lower()]
-    if fall_or_unsteady(answers) and result.urgency <= 2 and not balance:
+    if fall_or_unsteady(answers) and result.urgency <= 1 and not balance:  # 1.2: rest only at 2
         problems.append(f"a fall or unsteadiness without strength-and-balance advice at urgency {result.urgency}")
-    two_falls = _in(answers, "falls", "two-or-more") or (
-        _in(answers, "falls", "one") and _yes(answers, "balance_problems")
-    )
-    if two_falls and result.urgency <= 2 and not [a for a in result.advice if "falls assessment" in a.text.lower()]:
+    assessment_advice = [a for a in result.advice if "falls assessment" in a.text.lower()]
+    if falls_escalation(answers) and result.urgency <= 2 and not assessment_advice:
         problems.append("recurrent falls (or a fall with unsteadiness) without advice to ask for a falls assessment")
     return problems
 
@@ -700,6 +818,143 @@ def violations_traceable(kb: KnowledgeBase, answers: Mapping[str, Any], result: 
     return problems
 
 
+# --- 1.2: properties 9, 11, 13, 14 (safety.md), from dispositions.md "Advice" -------------------
+
+# The level a safety-net line sends the person to, read off its own words (not its id).
+NET_LEVEL_WORDS = ((4, re.compile(r"\b999\b")), (3, re.compile(r"\btoday\b|same day")), (2, re.compile(r"few days")),
+                   (1, re.compile(r"physiotherapist")))  # fmt: skip
+BUILD_UP = re.compile(r"build up|increase|gradually|further|longer walks|more walking", re.I)
+MEDICINE = re.compile(r"paracetamol|ibuprofen|naproxen|codeine|aspirin|painkiller|anti-inflammator|\bgel\b|cream", re.I)
+WEIGHT_ADVICE = re.compile(r"los(e|ing) (some )?weight|weight loss|manag\w+ (your )?weight|diet", re.I)
+HEAT = re.compile(r"warm compress|\bheat\b|hot water bottle|heat pack", re.I)
+ICE = re.compile(r"\bice\b|frozen", re.I)
+REST_ONLY_GROUPS = frozenset({"strength", "weight", "feet-and-knees", "bones", "backward-walking"})
+
+
+def net_level(text: str) -> int | None:
+    for level, words in NET_LEVEL_WORDS:
+        if words.search(text.split(":")[0]):  # the lead says whom to contact how fast
+            return level
+    return None
+
+
+def violations_safety_net(kb: KnowledgeBase, answers: Mapping[str, Any], result: Assessment | None = None) -> list[str]:
+    """Properties 9 and 11: below emergency, every higher level and only those, each with its
+    own signs; at emergency, what to do while waiting, and to call 999 again."""
+    result = result or _assess(kb, answers)
+    problems = []
+    levels = [net_level(item.text) for item in result.safety_net if "wait" not in item.text.split(":")[0].lower()]
+    if result.urgency < 4:
+        if sorted(level for level in levels if level is not None) != list(range(result.urgency + 1, 5)):
+            problems.append(f"safety net levels {levels} at urgency {result.urgency}")
+        if any(level is None or level <= result.urgency for level in levels):
+            problems.append(f"safety net names a level not above urgency {result.urgency}: {levels}")
+        if any(len(item.points) < 1 for item in result.safety_net):
+            problems.append("a safety-net level without its signs as a list")
+    else:
+        if levels:
+            problems.append(f"at emergency, the safety net still names {levels}")
+        waiting = " ".join(item.text for item in result.safety_net if "wait" in item.text.lower())
+        if not re.search(r"999 again", waiting):
+            problems.append("at emergency, no 'while you wait' with 'call 999 again'")
+    return problems
+
+
+def violations_waiting(kb: KnowledgeBase, answers: Mapping[str, Any], result: Assessment | None = None) -> list[str]:
+    """Property 13: while waiting means waiting; heat and ice only where allowed; no weight
+    advice or backward walking in pregnancy; no medicine advice."""
+    result = result or _assess(kb, answers)
+    problems = []
+    for item in result.advice:
+        words = f"{item.text} {item.details}"
+        if result.urgency >= 1 and BUILD_UP.search(words):
+            problems.append(f"{item.id} asks to build up at urgency {result.urgency}")
+        if result.urgency >= 2 and item.group in REST_ONLY_GROUPS:
+            problems.append(f"{item.id} ({item.group}) at urgency {result.urgency}")
+        if (result.urgency >= 2 or _pregnant(answers)) and (item.group == "weight" or WEIGHT_ADVICE.search(words)):
+            problems.append(f"weight advice {item.id} at urgency {result.urgency}, pregnant {answers.get('pregnant')}")
+        if MEDICINE.search(words):
+            problems.append(f"medicine advice in {item.id}")
+        if HEAT.search(words) and not heat_allowed(answers):
+            problems.append(f"heat advice {item.id} with a knee that may be hot, red, swollen or freshly injured")
+        cold_or_numb = _yes_or_unsure(answers, "foot_cold_numb") or _yes(answers, "numb_feet")
+        if ICE.search(words) and cold_or_numb:
+            problems.append(f"ice advice {item.id} with a cold or numb foot")
+        if ICE.search(words) and result.urgency >= 4:
+            problems.append(f"ice advice {item.id} at emergency")
+    backward = result.disposition.id == "try-backward-walking" or any(a.id == "backward-walking" for a in result.advice)
+    if _pregnant(answers) and backward:
+        problems.append("backward walking in pregnancy")
+    thinners_and_falls = _yes_or_unsure(answers, "blood_thinners") and fall_risk(answers)
+    if thinners_and_falls and not [a for a in result.advice if "hit your head" in a.text]:
+        problems.append("blood thinners with a fall or fall risk, without the head-injury line")
+    return problems
+
+
+def violations_history(kb: KnowledgeBase, answers: Mapping[str, Any], result: Assessment | None = None) -> list[str]:
+    """Property 12: a history answer from "no" to "not sure" or "yes" never lowers the urgency;
+    "not sure" replaced by "yes" never changes the disposition; with no red flag answered
+    worryingly or "not sure", history answers alone never raise the urgency."""
+    result = result or _assess(kb, answers)
+    problems = []
+    for qid in HISTORY_QUESTIONS:
+        if qid not in answers:
+            continue
+        if answers[qid] is False:
+            for value in (None, True):
+                after = _assess(kb, normalise(kb, {**answers, qid: value}))
+                if after.urgency < result.urgency:
+                    problems.append(f"{qid}: no -> {value} lowers the urgency {result.urgency} -> {after.urgency}")
+        if answers[qid] is None:
+            after = _assess(kb, normalise(kb, {**answers, qid: True}))
+            if after.disposition.id != result.disposition.id:
+                problems.append(f"{qid}: not sure -> yes changes {result.disposition.id} to {after.disposition.id}")
+    if not red_flag_positive(answers):
+        without = normalise(kb, {**answers, **{q: False for q in HISTORY_QUESTIONS if q in answers}})
+        if not red_flag_positive(without) and result.urgency > _assess(kb, without).urgency:
+            problems.append(f"history answers alone raise the urgency to {result.urgency}")
+    return problems
+
+
+def heat_allowed(a: Mapping[str, Any]) -> bool:
+    """dispositions.md: warmth and redness both false, swelling none or mild, no injury in 7 days."""
+    injury_ok = _in(a, "injury", False) or (_yes(a, "injury") and (_days(a) or 0) > 7)
+    return _in(a, "warmth", False) and _in(a, "redness", False) and _in(a, "swelling", "none", "mild") and injury_ok
+
+
+def fall_risk(a: Mapping[str, Any]) -> bool:
+    return (
+        _in(a, "falls", "one", "two-or-more") or _yes(a, "balance_problems") or _yes(a, "numb_feet")
+        or _yes(a, "fragility_fracture") or _yes(a, "difficulty_rising")
+    )  # fmt: skip
+
+
+def violations_words(kb: KnowledgeBase, answers: Mapping[str, Any], result: Assessment | None = None) -> list[str]:
+    """Property 14: the see-a-professional headline mentions painful walks only when walking
+    hurts; every reason on the report names the answers behind it, in the person's words."""
+    from datetime import UTC, datetime
+
+    from triage.report.view import report_context
+
+    result = result or _assess(kb, answers)
+    problems = []
+    hurts = not _in(answers, "walking_effect", "no-pain")
+    for text in (result.disposition.title, result.disposition.summary):
+        if result.disposition.id == "see-a-professional" and "walks that hurt" in text.lower() and not hurts:
+            problems.append(f"headline {text!r} when walking does not hurt")
+    context = report_context(result, now=datetime(2025, 1, 2, tzinfo=UTC))
+    for reason in context["reasons"]:
+        rule = next(r for r in result.fired if r.id == reason.rule_id)
+        on_answers = any(atom.kind == "answer" for group in rule.when for atom in group)
+        if on_answers and not reason.based_on:  # a rule on a finding names it; its rule names the answers
+            problems.append(f"reason {reason.rule_id} names no answer")
+        for question_text, said in reason.based_on:
+            question = next(q for q in kb.questions if q.text == question_text)
+            if said != question.answer_words(answers.get(question.id)):
+                problems.append(f"reason {reason.rule_id}: {said!r} is not what was answered to {question.id}")
+    return problems
+
+
 SINGLE_ANSWER_CHECKS: dict[str, Callable[[KnowledgeBase, Mapping[str, Any]], list[str]]] = {
     "total": violations_total,
     "red_flags": violations_red_flags,
@@ -708,6 +963,9 @@ SINGLE_ANSWER_CHECKS: dict[str, Callable[[KnowledgeBase, Mapping[str, Any]], lis
     "contradictions": violations_contradictions,
     "texts": violations_texts,
     "traceable": violations_traceable,
+    "safety_net": violations_safety_net,
+    "waiting": violations_waiting,
+    "words": violations_words,
 }
 
 
@@ -715,7 +973,7 @@ SINGLE_ANSWER_CHECKS: dict[str, Callable[[KnowledgeBase, Mapping[str, Any]], lis
 
 # Red-flag questions asked only after an injury (or with a swollen calf): the backgrounds
 # answer them only where they are asked; normalise() drops the rest.
-_ALWAYS_NO = dict(RED_FLAG_NO)
+_ALWAYS_NO = {**RED_FLAG_NO, **HISTORY_NO}
 
 BACKGROUNDS: dict[str, Answers] = {
     "no-pain": {
@@ -744,7 +1002,7 @@ def domain(question: Question, kb: KnowledgeBase) -> list[Any]:
         values = numeric_boundaries(kb, question)
     else:
         values = ["<b>x</b>"]
-    return [*values, None] if question.red_flag else values
+    return [*values, None] if question.allows_unsure else values
 
 
 def make_asked(kb: KnowledgeBase, answers: Answers, qid: str, depth: int = 0) -> bool:
@@ -797,7 +1055,8 @@ GRID_EXTRA = ("falls", "balance_problems")
 
 
 def grid_questions(kb: KnowledgeBase) -> list[Question]:
-    return [kb.question_by_id[q] for q in (*kb.red_flags, *GRID_EXTRA)]
+    """The red flags, the history questions (1.2, "not sure" too) and GRID_EXTRA."""
+    return [kb.question_by_id[q] for q in (*kb.red_flags, *kb.history_questions, *GRID_EXTRA)]
 
 
 def enumerate_red_flag_cases(kb: KnowledgeBase) -> tuple[list[Case], int]:

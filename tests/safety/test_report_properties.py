@@ -43,9 +43,10 @@ def violations_report(kb, answers) -> list[str]:
         problems.append("the report is not an HTML page")
         return problems
     text = _text(page)
-    for item in result.safety_net:
-        if re.sub(r"\s+", " ", item.text) not in text:
-            problems.append(f"safety net item {item.id} missing at {result.disposition.id}")
+    for item in result.safety_net:  # a tier with points: its lead, then each sign (1.2: a list)
+        for part in (item.lead, *item.points) if item.points else (item.text,):
+            if re.sub(r"\s+", " ", part) not in text:
+                problems.append(f"safety net item {item.id} missing at {result.disposition.id}: {part!r}")
     if "not a diagnosis" not in text.lower():
         problems.append(f"disclaimer missing at {result.disposition.id}")
     return problems
@@ -93,7 +94,10 @@ def test_p9_bites_safety_net_emptied(tmp_path: Path) -> None:
     path.write_text(text.replace('"safety-net-emergency", ', ""), encoding="utf-8")
     broken = assess(normalise(KB, BACKGROUNDS["no-pain"]), kb=mutant.load())
     page = report.render_report(broken, now=NOW)
-    missing = [i.text for i in real.safety_net if i.text not in _text(page)]
+    def parts(item):
+        return (item.lead, *item.points) if item.points else (item.text,)
+
+    missing = [i.id for i in real.safety_net if any(re.sub(r"\s+", " ", p) not in _text(page) for p in parts(i))]
     assert missing, "removing a safety-net item must show on the report"
 
 

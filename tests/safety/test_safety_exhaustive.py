@@ -1,5 +1,5 @@
-"""Exhaustive where it is small: every red-flag question alone at every value (including
-"not sure"), and every pair of red-flag questions at every pair of values, each over the
+"""Exhaustive where it is small: every red-flag and history question alone at every value
+(including "not sure"), and every pair of them at every pair of values, each over the
 backgrounds of safety_support.BACKGROUNDS (no pain; osteoarthritis with pain; after an
 injury). Properties 3, 4 and 5 are checked on every one of them.
 
@@ -90,12 +90,11 @@ def enumeration() -> Enumeration:
 
 
 def test_enumeration_is_complete_and_reported(enumeration: Enumeration, capsys: pytest.CaptureFixture) -> None:
-    rf = len(KB.red_flags)
-    assert rf == 20
-    # every red-flag question appears at every value (None = "not sure") in every background
+    assert len(KB.red_flags) == 24 and len(KB.history_questions) == 5
+    # every red-flag and history question appears at every value (None = "not sure") in every background
     for background in ("no-pain", "osteoarthritis-with-pain", "after-an-injury"):
         cases = [c.answers for c in enumeration.combinations if c.background == background]
-        for qid in (*KB.red_flags, *GRID_EXTRA):
+        for qid in (*KB.red_flags, *KB.history_questions, *GRID_EXTRA):
             for value in domain(KB.question_by_id[qid], KB):
                 assert any(qid in a and a[qid] == value and (a[qid] is None) == (value is None) for a in cases), (
                     background,
@@ -137,7 +136,43 @@ def test_grid_covers_the_new_policy_lines(enumeration: Enumeration) -> None:
     for background in ("no-pain", "osteoarthritis-with-pain", "after-an-injury"):
         cases = [c for c in enumeration.combinations if c.background == background]
         unsure_calf = [c for c in cases if dict(c.varied) == {"calf_swelling": None, "breathless": True}]
-        falls = [c for c in cases if dict(c.varied) == {"falls": "one", "balance_problems": True}]
+        falls = [c for c in cases if dict(c.varied) == {"falls": "two-or-more", "balance_problems": True}]
         assert unsure_calf and falls, background
         assert all(enumeration.urgency[canonical(c.answers)] == 4 for c in unsure_calf)
         assert all(enumeration.urgency[canonical(c.answers)] >= 1 for c in falls)
+
+
+def urgency_of(enumeration: Enumeration, background: str, varied: dict[str, Any]) -> list[int]:
+    cases = [c for c in enumeration.combinations if c.background == background and dict(c.varied) == varied]
+    assert cases, (background, varied)
+    return [enumeration.urgency[canonical(c.answers)] for c in cases]
+
+
+@pytest.mark.parametrize(
+    ("varied", "urgency"),
+    [
+        ({"breathless": True}, 4),  # whatever the calf
+        ({"breathless": None}, 3),
+        ({"breathless_other": True}, 3),
+        ({"breathless_other": True, "calf_pain": True}, 4),
+        ({"breathless_other": True, "calf_swelling": None}, 4),
+        ({"breathless_other": None, "calf_pain": None}, 3),
+        ({"calf_pain": True}, 3),
+        ({"calf_pain": None, "clot_risk": None}, 3),  # a history "not sure" counts as yes
+        ({"calf_swelling": None, "pregnant": True}, 3),
+        ({"calf_swelling": None, "knee_surgery": None}, 3),
+        ({"foot_cold_numb": None}, 3),
+        ({"can_bear_weight": None}, 3),
+        ({"hot_recent": None, "infection_risk": None}, 3),  # warmth made asked: yes
+        ({"blood_thinners": None, "swelling": "marked"}, 3),
+        ({"blood_thinners": True, "swelling": None}, 3),
+        ({"cancer_history": None, "rest_pain": True}, 2),
+        ({"clot_risk": False}, 2),  # the calf "not sure" that asks it, no clot risk: a few days
+        ({"clot_risk": None}, 3),  # "not sure" about a clot risk counts as one
+        ({"blood_thinners": None}, 0),  # history alone raises nothing
+        ({"cancer_history": True}, 0),
+    ],
+)
+def test_grid_covers_the_1_2_lines(enumeration: Enumeration, varied: dict[str, Any], urgency: int) -> None:
+    """Lines of dispositions.md 1.2, in the no-pain background: exactly the urgency asked."""
+    assert set(urgency_of(enumeration, "no-pain", varied)) == {urgency}

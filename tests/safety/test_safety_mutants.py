@@ -25,12 +25,16 @@ from safety_support import (
     violations_backward_walking,
     violations_contradictions,
     violations_deterministic,
+    violations_history,
     violations_monotone,
     violations_red_flags,
+    violations_safety_net,
     violations_texts,
     violations_total,
     violations_traceable,
     violations_unknown,
+    violations_waiting,
+    violations_words,
     with_answer,
     worse_steps,
 )
@@ -99,7 +103,18 @@ def test_p2_bites_engine_not_reset_between_cases(tmp_path: Path, monkeypatch: py
 
 @pytest.mark.parametrize(
     "rule_id",
-    ["RF-CALF", "RF-DISLOCATION", "INJ-OTTAWA-XRAY", "INJ-POP-OR-RAPID-SWELLING", "RF-NIGHT-PAIN", "SP-PAIN-WORSENS"],
+    [
+        *(
+            "RF-CALF",
+            "RF-DISLOCATION",
+            "INJ-OTTAWA-XRAY",
+            "INJ-POP-OR-RAPID-SWELLING",
+            "RF-NIGHT-PAIN",
+            "SP-PAIN-WORSENS",
+        ),
+        *("RF-BREATHLESS-SEVERE", "RF-BREATHLESS-NEW", "RF-BREATHLESS-UNSURE", "RF-EMERGENCY-SIGN-UNSURE"),
+        "RF-CANNOT-BEAR-WEIGHT",
+    ],
 )
 def test_p3_bites_red_flag_rule_removed(tmp_path: Path, rule_id: str) -> None:
     assert_bites(Mutant(tmp_path).remove_rule(rule_id).load(), violations_red_flags)
@@ -120,7 +135,17 @@ def _pair(background: str, first: tuple[str, Any], second: tuple[str, Any]) -> d
         ("RF-FEVER-INFLAMED", ("fever", True), ("redness", True)),
         ("RF-FEVER-NEW-PAIN", ("fever", True), ("injury", True)),
         ("RF-POST-SURGERY", ("knee_surgery", "replacement"), ("fever", True)),
-        ("RF-CLOT-LUNG", ("calf_swelling", True), ("breathless", True)),
+        ("RF-CLOT-LUNG", ("calf_pain", True), ("breathless_other", True)),
+        # 1.2 rules on two answers together (a new rule, or a red flag with a history answer)
+        ("RF-CALF-UNSURE-CLOT-RISK", ("calf_pain", None), ("clot_risk", True)),
+        ("RF-CALF-UNSURE-CLOT-RISK", ("calf_swelling", None), ("pregnant", True)),
+        ("RF-BREATHLESS-NEW-UNSURE-CALF", ("breathless_other", None), ("calf_pain", None)),
+        ("RF-INFECTION-RISK", ("hot_recent", True), ("infection_risk", True)),
+        ("RF-BLEED-RISK", ("blood_thinners", True), ("swelling", "marked")),
+        ("RF-BLEED-RISK", ("blood_thinners", None), ("swelling", "mild")),  # after an injury in the last 7 days
+        ("RF-CANCER-REST-PAIN", ("cancer_history", True), ("rest_pain", True)),
+        ("SP-REPLACED-KNEE", ("knee_surgery", "replacement"), ("pain_score", 4)),
+        ("INJ-POP-LATER", ("injury_days_ago", 20), ("injury_pop", True)),
         ("TX-FAILED-SEVERE", ("treatment_tried", "not-helping"), ("walking_tolerance", "under-10-min")),
         ("SP-FALLS", ("falls", "one"), ("balance_problems", True)),
     ],
@@ -134,7 +159,11 @@ def test_p3_bites_combination_rule_removed(
 
 
 @pytest.mark.parametrize(
-    "rule_id", ["RF-DISLOCATION", "RF-CLOT-LUNG", "RF-LOCKED", "RF-GIVING-WAY-OFTEN", "RF-UNSURE", "SP-SEVERE-PAIN"]
+    "rule_id",
+    [
+        *("RF-DISLOCATION", "RF-BREATHLESS-SEVERE", "RF-LOCKED", "RF-GIVING-WAY-OFTEN", "RF-UNSURE", "SP-SEVERE-PAIN"),
+        *("RF-BREATHLESS-NEW", "RF-BREATHLESS-UNSURE", "RF-EMERGENCY-SIGN-UNSURE", "RF-CALF"),
+    ],
 )
 def test_p3_bites_floor_lowered_one_step(tmp_path: Path, rule_id: str) -> None:
     assert_bites(Mutant(tmp_path).lower_floor(rule_id).load(), violations_red_flags)
@@ -146,21 +175,86 @@ def test_p3_bites_falls_rule_removed(tmp_path: Path) -> None:
     assert "falls" in found
 
 
-UNSURE_CALF_BREATHLESS = [_pair(b, ("calf_swelling", None), ("breathless", True)) for b in BACKGROUNDS]
+UNSURE_CALF_BREATHLESS = [_pair(b, ("calf_swelling", None), ("breathless_other", True)) for b in BACKGROUNDS]
+BREATHLESS_ONLY = [with_answer(REAL, normalise(REAL, b), "breathless", True) for b in BACKGROUNDS.values()]
 
 
-def test_p3_bites_breathless_asked_only_when_the_calf_is_swollen(tmp_path: Path) -> None:
-    """Mutant (issue 8): `breathless` asked only when calf_swelling is true. An answer to it
-    after an unsure calf is then ignored as "not asked", and the ambulance is missed."""
-    mutant = Mutant(tmp_path).replace_in("question", "breathless", "is = true, or_unsure = true", "is = true").load()
-    found = assert_bites(mutant, violations_red_flags, UNSURE_CALF_BREATHLESS)
+def test_p3_bites_breathless_back_behind_the_calf(tmp_path: Path) -> None:
+    """Mutant (1.2): `breathless` asked only after a swollen or unsure calf, as in 1.1. An
+    answer to it with a calf that is fine is then ignored as "not asked", and the ambulance
+    is missed."""
+
+    def behind_the_calf(block: str) -> str:
+        return block.replace(
+            'type = "boolean"\n',
+            'type = "boolean"\nasked_when = [{ q = "calf_swelling", is = true, or_unsure = true }]\n',
+        )
+
+    mutant = Mutant(tmp_path).edit_block("question", "breathless", behind_the_calf).load()
+    found = assert_bites(mutant, violations_red_flags, BREATHLESS_ONLY)
     assert "emergency" in found
 
 
 def test_p3_bites_clot_rule_ignores_an_unsure_calf(tmp_path: Path) -> None:
-    old = '{ q = "calf_swelling", is = true, or_unsure = true }'
-    mutant = Mutant(tmp_path).replace_in("rule", "RF-CLOT-LUNG", old, '{ q = "calf_swelling", is = true }').load()
+    old = '{ q = "calf_swelling", is = true, or_unsure = true }, { q = "breathless_other", is = true }'
+    new = '{ q = "calf_swelling", is = true }, { q = "breathless_other", is = true }'
+    mutant = Mutant(tmp_path).replace_in("rule", "RF-CLOT-LUNG", old, new).load()
     assert_bites(mutant, violations_red_flags, UNSURE_CALF_BREATHLESS)
+
+
+def _every(old: str, new: str) -> Callable[[str], str]:
+    def edit(block: str) -> str:
+        assert old in block, old
+        return block.replace(old, new)
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "old", "new", "first", "second"),
+    [
+        # a history "not sure" counted as "no"
+        (
+            "RF-CALF-UNSURE-CLOT-RISK", '{ q = "clot_risk", is = true, or_unsure = true }',
+            '{ q = "clot_risk", is = true }', ("calf_pain", None), ("clot_risk", None),
+        ),
+        (
+            "RF-BLEED-RISK", '{ q = "blood_thinners", is = true, or_unsure = true }',
+            '{ q = "blood_thinners", is = true }', ("blood_thinners", None), ("swelling", None),
+        ),
+        (
+            "RF-INFECTION-RISK", '{ q = "infection_risk", is = true, or_unsure = true }',
+            '{ q = "infection_risk", is = true }', ("hot_recent", True), ("infection_risk", None),
+        ),
+        (
+            "RF-CANCER-REST-PAIN", '{ q = "cancer_history", is = true, or_unsure = true }',
+            '{ q = "cancer_history", is = true }', ("cancer_history", None), ("rest_pain", True),
+        ),
+        # a red-flag "not sure" of the complete list (answers.md, Unknowns) counted as "no"
+        (
+            "RF-CANNOT-BEAR-WEIGHT", "is = false, or_unsure = true", "is = false",
+            ("can_bear_weight", None), ("calf_swelling", False),
+        ),
+        (
+            "RF-HOT-SWOLLEN", 'in = ["mild", "marked", "severe"], or_unsure = true',
+            'in = ["mild", "marked", "severe"]', ("warmth", True), ("swelling", None),
+        ),
+        (
+            "RF-CALF-UNSURE-CLOT-RISK", 'in = ["recent"], or_unsure = true', 'in = ["recent"]',
+            ("calf_swelling", None), ("knee_surgery", None),
+        ),
+        (
+            "RF-INFECTION-RISK", '{ q = "hot_recent", is = true, or_unsure = true }', '{ q = "hot_recent", is = true }',
+            ("hot_recent", None), ("infection_risk", True),
+        ),
+    ],
+)  # fmt: skip
+def test_p3_bites_not_sure_counted_as_no(
+    tmp_path: Path, rule_id: str, old: str, new: str, first: tuple[str, Any], second: tuple[str, Any]
+) -> None:
+    """Mutants (1.2): each "not sure counts as yes" of answers.md, dropped from its rule."""
+    cases = [_pair(b, first, second) for b in BACKGROUNDS]
+    assert_bites(Mutant(tmp_path).edit_block("rule", rule_id, _every(old, new)).load(), violations_red_flags, cases)
 
 
 def test_p3_bites_ottawa_not_sure_counted_as_no(tmp_path: Path) -> None:
@@ -272,7 +366,7 @@ def test_p7_bites_keep_walking_at_higher_urgency(tmp_path: Path) -> None:
 
 
 def test_p7_bites_exercise_advice_when_urgent(tmp_path: Path) -> None:
-    mutant = Mutant(tmp_path).replace_in("advice", "strengthen-legs", "max_urgency = 2", "max_urgency = 3").load()
+    mutant = Mutant(tmp_path).replace_in("advice", "strengthen-legs", "max_urgency = 1", "max_urgency = 3").load()
     assert "exercise advice" in assert_bites(mutant, violations_contradictions)
 
 
@@ -298,8 +392,8 @@ def test_p7_bites_no_falls_assessment_advice(tmp_path: Path) -> None:
 
 
 def test_p7_bites_walking_aid_without_severe_pain(tmp_path: Path) -> None:
-    old = 'advice = ["strengthen-legs", "heat-and-ice"]'
-    new = 'advice = ["strengthen-legs", "heat-and-ice", "walking-aid"]'
+    old = 'advice = ["strengthen-legs", "heat-before-walking", "ice-after"]'
+    new = 'advice = ["strengthen-legs", "heat-before-walking", "ice-after", "walking-aid"]'
     mutant = Mutant(tmp_path).replace_in("rule", "SC-OA-EXERCISE", old, new).load()
     assert "severe pain" in assert_bites(mutant, violations_contradictions)
 
@@ -395,3 +489,123 @@ def test_p8_bites_article_text_changed(tmp_path: Path) -> None:
     mutant = m.load()
     problems = [p for r in mutant.rules for p in citation_problems(mutant, f"rule {r.id}", r.cite)]
     assert any("RF-GIVING-WAY-OFTEN" in p and "quote not found" in p for p in problems)
+
+
+# --- 1.2: properties 11 to 14, and each new advice exclusion ------------------------------------
+
+
+def _with(background: str, **changes: Any) -> dict[str, Any]:
+    answers = normalise(REAL, BACKGROUNDS[background])
+    for qid, value in changes.items():
+        answers = with_answer(REAL, answers, qid, value)
+        assert answers is not None, qid
+    return answers
+
+
+def test_p11_bites_a_safety_net_that_points_down(tmp_path: Path) -> None:
+    """The physiotherapist tier shown at every level, as in 1.1."""
+    mutant = Mutant(tmp_path).replace_in("advice", "safety-net-physio", "max_urgency = 0", "max_urgency = 4")
+    mutant.replace_in("advice", "safety-net-physio", 'points_to = "see-a-professional"\n', "")
+    assert "not above urgency" in assert_bites(mutant.load(), violations_safety_net)
+
+
+def test_p11_bites_a_lower_tier_at_emergency(tmp_path: Path) -> None:
+    mutant = Mutant(tmp_path).replace_in("advice", "safety-net-today", "max_urgency = 2", "max_urgency = 4")
+    mutant.replace_in("advice", "safety-net-today", 'points_to = "urgent-care-today"\n', "")
+    assert "at emergency" in assert_bites(mutant.load(), violations_safety_net)
+
+
+def test_p9_bites_no_while_waiting_at_emergency(tmp_path: Path) -> None:
+    mutant = Mutant(tmp_path).replace_in("advice", "safety-net-while-waiting", "min_urgency = 4", "min_urgency = 5")
+    mutant.replace_in("advice", "safety-net-while-waiting", "max_urgency = 4", "max_urgency = 5")
+    assert "999 again" in assert_bites(mutant.load(), violations_safety_net)
+
+
+def test_p13_bites_heat_without_the_hot_knee_exclusion(tmp_path: Path) -> None:
+    old = '  [{ q = "warmth", is = true, or_unsure = true }],\n'
+    mutant = Mutant(tmp_path).replace_in("advice", "heat-before-walking", old, "")
+    mutant.replace_in("advice", "heat-before-walking", "max_urgency = 1", "max_urgency = 2")
+    cases = [_with("osteoarthritis-with-pain", warmth=True)]
+    assert "heat advice" in assert_bites(mutant.load(), violations_waiting, cases)
+
+
+def test_p13_bites_heat_after_a_fresh_injury(tmp_path: Path) -> None:
+    fresh = '  [{ q = "injury_days_ago", at_most = 7 }],\n'
+    mutant = Mutant(tmp_path).replace_in("advice", "heat-before-walking", fresh, "")
+    assert "heat advice" in assert_bites(mutant.load(), violations_waiting, [_with("after-an-injury")])
+
+
+def test_p13_bites_ice_with_a_numb_foot(tmp_path: Path) -> None:
+    mutant = Mutant(tmp_path).replace_in("advice", "ice-after", '  [{ q = "numb_feet", is = true }],\n', "")
+    cases = [_with("osteoarthritis-with-pain", numb_feet=True)]
+    assert "ice advice" in assert_bites(mutant.load(), violations_waiting, cases)
+
+
+def test_p13_bites_build_up_at_urgency_1(tmp_path: Path) -> None:
+    mutant = Mutant(tmp_path).replace_in("advice", "pace", "max_urgency = 0", "max_urgency = 1").load()
+    cases = [_with("osteoarthritis-with-pain", walking_effect="sharp-or-worsening")]
+    assert "build up" in assert_bites(mutant, violations_waiting, cases)
+
+
+def test_p13_bites_exercise_at_urgency_2(tmp_path: Path) -> None:
+    mutant = Mutant(tmp_path).replace_in("advice", "strengthen-legs", "max_urgency = 1", "max_urgency = 2").load()
+    cases = [_with("osteoarthritis-with-pain", giving_way="often")]
+    assert "urgency 2" in assert_bites(mutant, violations_waiting, cases)
+
+
+def test_p13_bites_weight_advice_in_pregnancy(tmp_path: Path) -> None:
+    unless = 'unless = [{ q = "pregnant", is = true, or_unsure = true }]\n'
+    mutant = Mutant(tmp_path).replace_in("advice", "weight", unless, "")
+    mutant.replace_in("rule", "DER-BMI-OBESE", ', { finding = "not-pregnant" }', "")
+    answers = {**normalise(REAL, BACKGROUNDS["no-pain"]), "age": 30, "sex": "female", "height_cm": 160, "weight_kg": 90}
+    cases = [normalise(REAL, {**answers, "pregnant": True})]
+    assert "weight advice" in assert_bites(mutant.load(), violations_waiting, cases)
+
+
+def test_p13_bites_medicine_advice(tmp_path: Path) -> None:
+    old = 'text = "Before a walk, a warm compress on the knee can loosen it."'
+    new = 'text = "Before a walk, take paracetamol and use a warm compress on the knee."'
+    mutant = Mutant(tmp_path).replace_in("advice", "heat-before-walking", old, new).load()
+    assert "medicine advice" in assert_bites(mutant, violations_waiting)
+
+
+def test_p13_bites_backward_walking_in_pregnancy(tmp_path: Path) -> None:
+    mutant = Mutant(tmp_path).replace_in("rule", "SC-BACKWARD-WALKING", '  { finding = "not-pregnant" }, ', "  ").load()
+    base = {**normalise(REAL, BACKGROUNDS["osteoarthritis-with-pain"]), "age": 50, "sex": "female"}
+    cases = [normalise(REAL, {**base, "pregnant": None})]
+    assert "pregnancy" in assert_bites(mutant, violations_waiting, cases)
+
+
+def test_p13_bites_no_head_injury_line_on_blood_thinners(tmp_path: Path) -> None:
+    mutant = Mutant(tmp_path).remove_rule("DER-FALLS-ON-BLOOD-THINNERS").load()
+    cases = [_with("osteoarthritis-with-pain", blood_thinners=None, falls="one")]
+    assert "head-injury" in assert_bites(mutant, violations_waiting, cases)
+
+
+def test_p14_bites_rest_from_walks_that_do_not_hurt(tmp_path: Path) -> None:
+    """The 1.1 headline at see-a-professional, whatever walking does."""
+    old = 'title = "Book a physiotherapist or GP in the next 1 to 2 weeks"'
+    new = 'title = "Rest from the walks that hurt and book a physiotherapist or GP"'
+    mutant = Mutant(tmp_path).replace_in("disposition", "see-a-professional", old, new).load()
+    cases = [_with("no-pain", falls="two-or-more", balance_problems=True)]
+    assert "walks that hurt" in assert_bites(mutant, violations_words, cases)
+
+
+def test_p12_bites_history_alone_raising(tmp_path: Path) -> None:
+    """A rule on a history answer alone (blood thinners, without swelling) is caught."""
+    old = (
+        '  [{ q = "blood_thinners", is = true, or_unsure = true }, '
+        '{ q = "swelling", in = ["marked", "severe"], or_unsure = true }],\n'
+    )
+    new = '  [{ q = "blood_thinners", is = true, or_unsure = true }],\n'
+    mutant = Mutant(tmp_path).replace_in("rule", "RF-BLEED-RISK", old, new).load()
+    assert "alone" in assert_bites(mutant, violations_history)
+
+
+def test_p12_bites_history_not_sure_read_as_no(tmp_path: Path) -> None:
+    """"Not sure" counted as "no" where "yes" raises: replacing it by "yes" changes the result."""
+    old = '{ q = "clot_risk", is = true, or_unsure = true }'
+    edit = lambda block: block.replace(old, '{ q = "clot_risk", is = true }')  # noqa: E731
+    mutant = Mutant(tmp_path).edit_block("rule", "RF-CALF-UNSURE-CLOT-RISK", edit).load()
+    cases = [_with("no-pain", calf_pain=None, clot_risk=None)]
+    assert "not sure -> yes" in assert_bites(mutant, violations_history, cases)

@@ -1,6 +1,7 @@
 """The safety properties of ../shared/spec/safety.md, checked with hypothesis against the
-real knowledge base and the real experta engine (properties 1 to 8; 9 and 10 need the HTML
-report: test_report_properties.py).
+real knowledge base and the real experta engine (properties 1 to 8, and 11 to 14 of
+knowledge base 1.2; 9 and 10 need the HTML report: test_report_properties.py, and 9's safety
+net is checked here with 11).
 
 Run more examples with ``pytest tests/safety --hypothesis-profile thorough``.
 """
@@ -27,12 +28,16 @@ from safety_support import (
     violations_backward_walking,
     violations_contradictions,
     violations_deterministic,
+    violations_history,
     violations_monotone,
     violations_red_flags,
+    violations_safety_net,
     violations_texts,
     violations_total,
     violations_traceable,
     violations_unknown,
+    violations_waiting,
+    violations_words,
     worse_steps,
 )
 
@@ -159,7 +164,7 @@ def test_p7_no_contradictions_in_any_text(answers: dict) -> None:
 
 
 CASES = sorted((Path(__file__).parents[1] / "cases").glob("*.json"))
-SHARED = sorted((Path(__file__).parents[3] / "shared" / "vignettes").glob("*.json"))
+SHARED = sorted((Path(__file__).parents[3] / "shared" / "vignettes-1.2").glob("*.json"))
 
 
 @pytest.mark.parametrize("path", CASES + SHARED, ids=lambda p: f"{p.parent.name}/{p.stem}")
@@ -212,3 +217,36 @@ def test_backgrounds_satisfy_every_property(name: str) -> None:
     ):
         assert check(KB, answers) == [], check.__name__
     assert violations_deterministic(KB, answers) == []
+
+
+# --- 1.2: properties 9, 11, 12, 13, 14 ---------------------------------------------------------
+
+
+@given(answers=any_answers(KB))
+def test_p11_the_safety_net_points_up(answers: dict) -> None:
+    """Properties 9 and 11: only the levels above, each with its signs; at emergency, while waiting."""
+    assert violations_safety_net(KB, answers) == []
+
+
+@given(answers=any_answers(KB))
+def test_p13_while_waiting_means_waiting(answers: dict) -> None:
+    assert violations_waiting(KB, answers) == []
+
+
+@given(answers=any_answers(KB))
+def test_p14_words_match_answers(answers: dict) -> None:
+    assert violations_words(KB, answers) == []
+
+
+@given(answers=any_answers(KB))
+def test_p12_history_never_lowers_and_never_hides_a_sign(answers: dict) -> None:
+    assert violations_history(KB, answers) == []
+
+
+@pytest.mark.parametrize("path", CASES + SHARED, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_every_case_meets_the_1_2_advice_properties(path: Path) -> None:
+    """Done-when of issue 23, for every case: the safety net names no lower level (none at
+    emergency), no heat with a hot or red knee, no walking build-up at urgency 1 or more."""
+    answers = json.loads(path.read_text(encoding="utf-8"))["answers"]
+    for check in (violations_safety_net, violations_waiting, violations_words, violations_history):
+        assert check(KB, answers) == [], (check.__name__, path.stem)

@@ -22,7 +22,7 @@ from .answers_store import DEFAULT_ANSWERS_FILE, AnswersStore, progress_from_ans
 from .ask_intro import introduce, offer_to_carry_on, resume_command
 from .questionnaire import Interrupted, run
 from .report import check_report_options, report_options
-from .terminal_text import TOO_YOUNG, missing_message, render_end, wrap
+from .terminal_text import missing_message, render_end, too_young_text
 
 EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports it
 EXIT_END_OF_INPUT = 1  # the input ran out before the questions did
@@ -257,7 +257,7 @@ def ask_command(
         if created or not progress.answers:  # nothing worth keeping
             store.remove()
         console.show("")
-        console.show(wrap(TOO_YOUNG, console.width))
+        console.show(too_young_text(load_knowledge_base(), console.width))
         sys.exit(EXIT_BAD_INPUT)
     finish(outcome, store, color, report, full)
 

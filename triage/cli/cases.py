@@ -12,6 +12,7 @@ from ..answers import AnswersError, parse_json, unwrap_case
 from ..governance.cases import (
     CaseOutcome,
     error_outcome,
+    ignored_line,
     new_case,
     outcome_line,
     run_case,
@@ -103,6 +104,9 @@ def cases_run(corpus: Path, json_out: Path | None, junit_out: Path | None, force
     for outcome in outcomes:
         if not (quiet and outcome.verdict == "pass"):
             click.echo(wrap_block(outcome_line(outcome)))
+    ignored = ignored_line(outcomes)
+    if ignored:
+        click.echo(wrap_block(ignored))
     click.echo(wrap_block(summary_text(outcomes, kb)))
     if json_out:
         text = json.dumps(summary_json(outcomes, kb), indent=2, ensure_ascii=False) + "\n"

@@ -46,13 +46,38 @@ def color_enabled() -> bool | None:
     return False if os.environ.get("NO_COLOR") else None
 
 
-def fail(problems: list[str], heading: str) -> NoReturn:
+def fail(problems: list[str], heading: str, after: list[str] = ()) -> NoReturn:  # type: ignore[assignment]
+    """The problems, one per line, then ``after`` (plain lines: what to do about them); exit 2."""
     from ..answers import bounded  # at most 50 problems listed, whatever the input
 
     click.echo(f"triage: {heading}", err=True)
     for problem in bounded(problems):
         click.echo(f"  - {problem}", err=True)
+    for line in after:
+        click.echo(line, err=True)
     sys.exit(2)
+
+
+def finish_lines(error: Any, source: str) -> list[str]:
+    """For a file missing required answers (a 1.1 file, say): those questions in plain words,
+    and the command that asks only them."""
+    import shlex
+
+    from ..answers import how_to_finish
+    from ..kb.load import load_knowledge_base
+
+    missing = getattr(error, "missing", ())
+    if not missing:
+        return []
+    from ..wrapping import wrap
+
+    target = "FILE" if source == "-" else shlex.quote(source)
+    lines = how_to_finish(load_knowledge_base(), missing, f"{invoked_as()} ask --answers {target}")
+    width = terminal_width()
+    wrapped: list[str] = []
+    for line in lines:
+        wrapped += wrap(line[2:], width, "  - ") if line.startswith("- ") else wrap(line, width)
+    return ["", *wrapped]
 
 
 def read_answers(source: str, from_fhir: bool = False) -> Any:
@@ -108,4 +133,4 @@ def assess_file(source: str, from_fhir: bool = False) -> Any:
     try:
         return assess(raw)
     except AnswersError as error:
-        fail(error.problems, f"invalid answers in {source}:")
+        fail(error.problems, f"invalid answers in {source}:", finish_lines(error, source))

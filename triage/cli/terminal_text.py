@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..kb.records import Question
+from ..kb.records import KnowledgeBase, Question
 from ..replies import number_words
 from ..units import HINTS
 from ..wrapping import wrap as wrap_lines
@@ -26,13 +26,24 @@ TOO_YOUNG = (
 )
 
 
+def too_young_text(kb: KnowledgeBase, width: int = WIDTH) -> str:
+    """The stop for someone under 18, then when to get help (the knowledge base's under_18)."""
+    lines = wrap(TOO_YOUNG, width).split("\n")
+    for item in (kb.advice[a] for a in kb.under_18 if a in kb.advice):
+        lines += ["", *wrap(item.lead or item.text, width).split("\n")]
+        lines += [line for point in item.points for line in _fill(point, width, "  - ", "    ").split("\n")]
+        if item.details:
+            lines += wrap(item.details, width).split("\n")
+    return "\n".join(lines)
+
+
 def question_text(question: Question, position: int, total: int, width: int = WIDTH) -> str:
     """The question block: progress marker, the question, and its options (if a list)."""
     marker = f"[{position}/{total}] "
     lines = [_fill(question.text, width, marker, " " * len(marker))]
     if question.type == "choice":
         lines += [_fill(label, width, f"  {i}  ", "     ") for i, (_, label) in enumerate(question.choices, start=1)]
-        if question.red_flag:
+        if question.allows_unsure:
             lines.append("  s  not sure")
     return "\n".join(lines)
 
@@ -43,9 +54,9 @@ def prompt_text(question: Question, unit: str | None = None) -> str:
     if unit is not None:
         hint = HINTS[unit]
     elif kind == "boolean":
-        hint = "y = yes, n = no, s = not sure" if question.red_flag else "y = yes, n = no"
+        hint = "y = yes, n = no, s = not sure" if question.allows_unsure else "y = yes, n = no"
     elif kind == "choice":
-        hint = f"1-{len(question.choices)}" + (", or s = not sure" if question.red_flag else "")
+        hint = f"1-{len(question.choices)}" + (", or s = not sure" if question.allows_unsure else "")
     elif kind in ("integer", "number"):
         hint = number_words(question)
     else:
@@ -57,7 +68,7 @@ def prompt_text(question: Question, unit: str | None = None) -> str:
 
 def help_text(question: Question, width: int = WIDTH) -> str:
     lines = [question.help or "There is no more help for this question."]
-    if question.red_flag:
+    if question.allows_unsure:
         lines.append("If you cannot tell, answer s (not sure): that is a real answer, and better than guessing.")
     lines.append("Type < to go back to the previous question.")
     return "\n".join(_fill(line, width, "  ", "  ") for line in lines)

@@ -136,13 +136,13 @@ def enable_when_for(kb: KnowledgeBase, fhir: FhirSettings, question: Question) -
     forms = [[_forms(kb, fhir, atom, where) for atom in group] for group in condition]
     if len(forms) == 1 and len(forms[0]) == 1:  # one atom: the shorter of its two forms
         any_form, all_form = forms[0][0]
-        if len(any_form) <= len(all_form):
+        if any_form and len(any_form) <= len(all_form):
             return any_form, "any" if len(any_form) > 1 else ""
         return all_form, "all" if len(all_form) > 1 else ""
     if len(forms) == 1:  # one "and" group
         clauses = [clause for _, all_form in forms[0] for clause in all_form]
         return clauses, "all"
-    if all(len(group) == 1 for group in forms):  # an "or" of single atoms
+    if all(len(group) == 1 and group[0][0] for group in forms):  # an "or" of single atoms
         return [clause for group in forms for clause in group[0][0]], "any"
     raise ExportError([f"{where}: an 'or' of several 'and' groups has no enableWhen form; rewrite it"])
 
@@ -165,6 +165,10 @@ def _forms(kb: KnowledgeBase, fhir: FhirSettings, atom: Atom, where: str) -> tup
             return {"question": target.id, "operator": operator, "answerCoding": coded}
 
         exists = {"question": target.id, "operator": "exists", "answerBoolean": True}
+        if atom.test == "not_in":  # holds with no answer too: "!=" alone, never "exists"
+            unequal = [clause("!=", code) for code in codes if code not in accepted]
+            # one "!=" is the atom either way; several only hold all together (an "and" group)
+            return (unequal if len(unequal) == 1 else []), unequal
         if len(accepted) == len(codes):
             return [exists], [exists]
         any_form = [clause("=", code) for code in accepted]

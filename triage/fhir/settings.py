@@ -88,16 +88,19 @@ def check_fhir_settings(kb: KnowledgeBase) -> list[str]:
         if str(urgency) not in {str(k) for k in priorities}:
             problems.append(f"fhir_service_request_priority: no priority for urgency {urgency}")
     for question in kb.questions:
-        if question.red_flag and question.type == "choice" and UNSURE_CODE in question.choice_values:
+        if question.allows_unsure and question.type == "choice" and UNSURE_CODE in question.choice_values:
             problems.append(f"question {question.id}: the value {UNSURE_CODE!r} is reserved for 'not sure' in FHIR")
-        if question.red_flag and question.type not in ("boolean", "choice"):
-            problems.append(f"question {question.id}: a red flag must be boolean or choice to carry 'not sure' in FHIR")
+        if question.allows_unsure and question.type not in ("boolean", "choice"):
+            problems.append(
+                f"question {question.id}: a red flag or history question must be boolean or choice "
+                "to carry 'not sure' in FHIR"
+            )
     return problems
 
 
 def is_coded(question: Question) -> bool:
     """Answered with a Coding: choice questions and red-flag booleans (yes / no / not sure)."""
-    return question.type == "choice" or (question.type == "boolean" and question.red_flag)
+    return question.type == "choice" or (question.type == "boolean" and question.allows_unsure)
 
 
 def item_type(question: Question) -> str:
@@ -112,7 +115,7 @@ def options(question: Question) -> tuple[tuple[str, str], ...]:
     """(code, display) of every answer option, "not sure" last on red flags."""
     if question.type == "boolean":
         return YES_NO_UNSURE
-    if question.red_flag:
+    if question.allows_unsure:
         return (*question.choices, (UNSURE_CODE, UNSURE_DISPLAY))
     return question.choices
 
@@ -130,7 +133,7 @@ def value_to_code(question: Question, value: Any) -> str:
 
 
 def code_to_value(question: Question, code: str) -> Any:
-    if code == UNSURE_CODE and question.red_flag:
+    if code == UNSURE_CODE and question.allows_unsure:
         return None
     if question.type == "boolean":
         return {"yes": True, "no": False}[code]

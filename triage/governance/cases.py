@@ -32,6 +32,7 @@ class CaseOutcome:
     urgency: int | None = None
     deciding: tuple[str, ...] = ()  # the fired rules whose floor is the disposition
     problems: tuple[str, ...] = ()  # an unreadable or invalid case file
+    ignored: tuple[str, ...] = ()  # top-level keys that are not part of a case (tags, notes...)
 
     @property
     def verdict(self) -> str:
@@ -77,28 +78,45 @@ def case_problems(raw: Any, kb: KnowledgeBase) -> list[str]:
         problems.append(f'"urgency" {shown(raw["urgency"])} is not the urgency of {expected} ({right})')
     if "id" in raw and not isinstance(raw["id"], str):
         problems.append('"id" should be text')
-    unknown = sorted(set(raw) - CASE_KEYS)
-    if unknown:
-        named = ", ".join(shown_key(key) for key in unknown[:10]) + (", …" if len(unknown) > 10 else "")
-        problems.append(f"unknown key(s) {named} (allowed: {', '.join(sorted(CASE_KEYS))})")
-    return problems
+    return problems  # other keys (tags, notes, source...) are the corpus owner's: ignored, reported once
 
 
 def run_case(raw: Any, kb: KnowledgeBase, file: str, default_id: str) -> CaseOutcome:
     case_id = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else default_id
     # Ids and file names are shown on a terminal and written to XML: escaped and bounded here, once.
     case_id, file = printable(case_id), printable(file)
+    ignored = tuple(sorted(str(k) for k in set(raw) - CASE_KEYS)) if isinstance(raw, dict) else ()
     problems = case_problems(raw, kb)
     if problems:
-        return CaseOutcome(case_id, file, problems=tuple(problems))
+        return CaseOutcome(case_id, file, problems=tuple(problems), ignored=ignored)
     expected = kb.disposition_by_id[raw["expected"]]
     try:
         result = assess(raw["answers"], kb=kb)
     except AnswersError as error:
-        return CaseOutcome(case_id, file, expected.id, expected.urgency, problems=tuple(error.problems))
+        problems = list(error.problems)
+        return CaseOutcome(case_id, file, expected.id, expected.urgency, problems=tuple(problems), ignored=ignored)
     return CaseOutcome(
-        case_id, file, expected.id, expected.urgency, result.disposition.id, result.urgency, deciding_rules(result)
+        case_id,
+        file,
+        expected.id,
+        expected.urgency,
+        result.disposition.id,
+        result.urgency,
+        deciding_rules(result),
+        ignored=ignored,
     )
+
+
+def ignored_line(outcomes: list[CaseOutcome]) -> str | None:
+    """Keys that are not part of a case, said once for the corpus: "ignored: notes (2 files), tags (16 files)"."""
+    tally: dict[str, int] = {}
+    for outcome in outcomes:
+        for key in outcome.ignored:
+            tally[key] = tally.get(key, 0) + 1
+    if not tally:
+        return None
+    keys = ", ".join(f"{shown_key(k)} ({n} file{'s' if n != 1 else ''})" for k, n in sorted(tally.items()))
+    return f"ignored (not part of a case): {keys}"
 
 
 def error_outcome(file: str, default_id: str, problems: list[str]) -> CaseOutcome:

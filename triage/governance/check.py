@@ -25,7 +25,21 @@ def check_knowledge_base(kb: KnowledgeBase, *, release: bool = False) -> list[st
         if not 0 <= item.max_urgency <= max(d.urgency for d in kb.dispositions):
             problems.append(f"advice {item.id}: max_urgency {item.max_urgency} is off the ladder")
         problems += [f"advice {item.id}: unless: {p}" for p in _check_unless(kb, item.unless)]
+        if not 0 <= item.min_urgency <= item.max_urgency:
+            problems.append(f"advice {item.id}: min_urgency {item.min_urgency} is above max_urgency")
+        if item.points_to is not None:  # a safety-net tier: shown only below the level it names
+            target = kb.disposition_by_id.get(item.points_to)
+            if target is None:
+                problems.append(f"advice {item.id}: points_to {item.points_to!r} is not on the ladder")
+            elif item.max_urgency != target.urgency - 1:
+                problems.append(
+                    f"advice {item.id}: points to {target.id}, so max_urgency must be {target.urgency - 1}"
+                )
     for disposition in kb.dispositions:
+        for headline in disposition.headlines:
+            problems += [f"disposition {disposition.id}: headline: {p}" for p in _check_unless(kb, headline.when)]
+            if not (headline.when and headline.title and headline.summary):
+                problems.append(f"disposition {disposition.id}: a headline needs when, title and summary")
         problems += [
             f"disposition {disposition.id}: unknown advice {a!r}"
             for a in disposition.advice
@@ -41,11 +55,18 @@ def check_knowledge_base(kb: KnowledgeBase, *, release: bool = False) -> list[st
     ]
     if not kb.safety_net:
         problems.append("safety net: empty (every result must carry one)")
-    used = {a for r in kb.rules for a in r.advice} | {a for d in kb.dispositions for a in d.advice} | set(kb.safety_net)
+    problems += [
+        f"ask_before_urgent_stop: unknown question {q!r}" for q in kb.ask_before_stop if q not in kb.question_by_id
+    ]
+    problems += [f"under_18: unknown advice {a!r}" for a in kb.under_18 if a not in kb.advice]
+    used = {a for r in kb.rules for a in r.advice} | {a for d in kb.dispositions for a in d.advice}
+    used |= {*kb.safety_net, *kb.under_18}
     problems += [f"advice {a}: never given by any rule or disposition" for a in kb.advice if a not in used]
     for source in kb.sources.values():
         if source.kind == "article" and not (source.file and (kb.root / source.file).is_file()):
             problems.append(f"source {source.key}: article file {source.file!r} not found")
+        elif source.file and not (kb.root / source.file).is_file():
+            problems.append(f"source {source.key}: file {source.file!r} not found")
         if source.kind not in ("article", "clinical"):
             problems.append(f"source {source.key}: kind must be article or clinical")
     problems += _check_reachable(kb)
@@ -89,6 +110,8 @@ def _check_rule(kb: KnowledgeBase, rule: Rule) -> Iterator[str]:
         elif atom.kind == "derived" and atom.subject not in computed:
             yield f"derived value {atom.subject!r} is computed by no rule"
         elif atom.kind == "answer":
+            if atom.test == "not_in":  # holds when left out: asked-when only, never a rule
+                yield f"{atom.subject}: not_in is for asked_when only"
             yield from _check_atom(kb, atom)
     if not (rule.finding or rule.floor or rule.compute or rule.advice):
         yield "concludes nothing (needs a finding, floor, compute or advice)"
@@ -106,10 +129,15 @@ def _check_rule(kb: KnowledgeBase, rule: Rule) -> Iterator[str]:
 
 
 def _check_unless(kb: KnowledgeBase, condition: Condition) -> Iterator[str]:
-    """An advice item's ``unless`` is read off the answers alone (no findings)."""
+    """An advice item's ``unless`` (or a headline's ``when``) is read off the answers and the
+    findings of the assessment (no derived values)."""
+    concluded = {r.finding for r in kb.rules if r.finding}
     for atom in _atoms(condition):
-        if atom.kind != "answer":
-            yield f"only answers can be tested, not {atom.describe()!r}"
+        if atom.kind == "finding":
+            if atom.subject not in concluded:
+                yield f"finding {atom.subject!r} is concluded by no rule"
+        elif atom.kind != "answer":
+            yield f"only answers and findings can be tested, not {atom.describe()!r}"
         else:
             yield from _check_atom(kb, atom)
 
@@ -119,9 +147,9 @@ def _check_atom(kb: KnowledgeBase, atom: Atom) -> Iterator[str]:
     if question is None:
         yield f"unknown question {atom.subject!r}"
         return
-    if (atom.test == "unsure" or atom.or_unsure) and not question.red_flag:
-        yield f"{atom.subject}: 'not sure' is only possible on red-flag questions"
-    if atom.test == "in":
+    if (atom.test == "unsure" or atom.or_unsure) and not question.allows_unsure:
+        yield f"{atom.subject}: 'not sure' is only possible on red-flag and history questions"
+    if atom.test in ("in", "not_in"):
         bad = sorted(set(atom.operand) - set(question.choice_values))
         if question.type != "choice" or bad:
             yield f"{atom.subject}: {bad or sorted(atom.operand)} are not values of this question"
@@ -143,8 +171,15 @@ def _check_citations(kb: KnowledgeBase, cites: tuple[Citation, ...]) -> Iterator
                 yield f"cites article {cite.source} without a quote"
             elif source.file and (kb.root / source.file).is_file() and cite.quote not in kb.article_text(source.key):
                 yield f"quote not found in {cite.source}: {cite.quote!r}"
-        elif not cite.locator:
-            yield f"cites {cite.source} without a locator"
+        else:
+            if not cite.locator:
+                yield f"cites {cite.source} without a locator"
+            if cite.quote and not source.file:
+                yield f"quotes {cite.source}, which has no file to check the quote in"
+            elif cite.quote and source.file and (kb.root / source.file).is_file() and (
+                cite.quote not in kb.article_text(source.key)
+            ):
+                yield f"quote not found in {cite.source}: {cite.quote!r}"
 
 
 # --- reachability: can each rule fire for some valid answers? -------------------------------------
@@ -168,7 +203,7 @@ def _candidates(question: Question, atoms: list[Atom]) -> list[Any]:
             values = [int(v) for v in values]
     else:
         values = ["text"]
-    return [*values, None] if question.red_flag else values
+    return [*values, None] if question.allows_unsure else values
 
 
 def _witness(kb: KnowledgeBase, group: tuple[Atom, ...]) -> dict[str, Any] | None:

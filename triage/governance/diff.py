@@ -48,10 +48,25 @@ class KbDiff:
     items: tuple[ItemChange, ...]
     cases: tuple[CaseChange, ...]
     case_count: int
+    # Cases neither knowledge base could read (invalid under both, for the same reasons):
+    # (id, file, problems). Never counted as "no change" in silence.
+    unreadable: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
 
     @property
     def empty(self) -> bool:
-        return not self.items and not self.cases
+        return not self.items and not self.cases and not self.unreadable
+
+    def unreadable_reasons(self, limit: int = 5) -> list[str]:
+        """Why, most common first: each first problem with the number of cases it stopped."""
+        tally: dict[str, int] = {}
+        for _, _, problems in self.unreadable:
+            reason = problems[0] if problems else "invalid"
+            tally[reason] = tally.get(reason, 0) + 1
+        ranked = sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))
+        lines = [f"{n} case{'s' if n != 1 else ''}: {reason}" for reason, n in ranked[:limit]]
+        if len(ranked) > limit:
+            lines.append(f"and {len(ranked) - limit} other reasons")
+        return lines
 
 
 # --- the knowledge base itself ---------------------------------------------------------------
@@ -267,5 +282,14 @@ def compare_case(
 
 def compare(old: KnowledgeBase, new: KnowledgeBase, cases: list[tuple[str, str, Any]]) -> KbDiff:
     """``cases``: (id, file, answers or case object) for each case in the corpus."""
-    changed = [c for c in (compare_case(i, f, a, old, new) for i, f, a in cases) if c is not None]
-    return KbDiff(old, new, tuple(compare_items(old, new)), tuple(changed), len(cases))
+    changed: list[CaseChange] = []
+    unreadable: list[tuple[str, str, tuple[str, ...]]] = []
+    for case_id, file, answers in cases:
+        change = compare_case(case_id, file, answers, old, new)
+        if change is not None:
+            changed.append(change)
+            continue
+        problems = _run(answers, new)
+        if isinstance(problems, list):  # invalid under both, for the same reasons
+            unreadable.append((case_id, file, tuple(problems)))
+    return KbDiff(old, new, tuple(compare_items(old, new)), tuple(changed), len(cases), tuple(unreadable))

@@ -72,6 +72,8 @@ def diff_view(diff: KbDiff, old_label: str, new_label: str, cases_label: str) ->
         "new": {"label": new_label, "version": diff.new.version, "sha256": diff.new.sha256},
         "cases_label": cases_label,
         "case_count": diff.case_count,
+        "unreadable": len(diff.unreadable),
+        "unreadable_reasons": diff.unreadable_reasons(),
         "cases": diff.cases,
         "moved_down": sum(c.direction == "down" for c in moved),
         "moved_up": sum(c.direction == "up" for c in moved),
@@ -95,6 +97,10 @@ def render_text(view: dict[str, Any]) -> str:
             "advice item, question or disposition changed."
         )
         return wrap_block("\n".join(out)) + "\n"
+    if view["unreadable"]:
+        out += ["", f"Cases that could not be read: {view['unreadable']} of {view['case_count']} (invalid under both"]
+        out.append("  knowledge bases, so nothing can be said about them). Why:")
+        out += [f"  - {line}" for line in view["unreadable_reasons"]]
     out += ["", f"Cases whose result changes: {len(view['cases'])} of {view['case_count']}"]
     out.append(f"  ({view['moved_down']} to a lower disposition, {view['moved_up']} to a higher one)")
     for case in view["cases"]:

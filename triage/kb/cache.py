@@ -29,11 +29,12 @@ from typing import Any
 from .changelog import ChangeEntry
 from .conditions import Atom
 from .digest import sha256 as new_sha256
-from .records import Advice, Citation, Disposition, KnowledgeBase, Question, Rule, Source
+from .records import Advice, Citation, Disposition, Headline, KnowledgeBase, Question, Rule, Source
 
 FORMAT = 1
 TYPES: dict[str, type] = {
-    t.__name__: t for t in (Atom, Advice, ChangeEntry, Citation, Disposition, KnowledgeBase, Question, Rule, Source)
+    t.__name__: t
+    for t in (Atom, Advice, ChangeEntry, Citation, Disposition, Headline, KnowledgeBase, Question, Rule, Source)
 }
 
 

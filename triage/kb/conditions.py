@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 NUMERIC_TESTS = {"at_least": ">=", "at_most": "<=", "above": ">", "below": "<"}
-VALUE_TESTS = ("is", "in", *NUMERIC_TESTS, "present", "unsure")
+VALUE_TESTS = ("is", "in", "not_in", *NUMERIC_TESTS, "present", "unsure")
 SUBJECTS = ("q", "finding", "derived", "red_flag")
 
 
@@ -54,6 +54,8 @@ class Atom(NamedTuple):  # a NamedTuple for a quick start, as the records in rec
             return value == operand
         if test == "in":
             return isinstance(value, str) and value in operand
+        if test == "not_in":
+            return not (isinstance(value, str) and value in operand)
         if not (_is_number(value) and _is_number(operand)):
             return False
         if test == "at_least":
@@ -68,8 +70,12 @@ class Atom(NamedTuple):  # a NamedTuple for a quick start, as the records in rec
 
     def holds_in(self, answers: Mapping[str, Any]) -> bool:
         """Plain-Python check against an answers dict (used for asked-when)."""
-        if self.kind != "answer" or self.subject not in answers:
+        if self.kind != "answer":
             return False
+        if self.subject not in answers:
+            # "not one of" holds when the question was left out (answers.md: a left-out sex
+            # counts as not male); every other test needs an answer.
+            return self.test == "not_in"
         return self.accepts(answers[self.subject])
 
     def describe(self) -> str:
@@ -87,6 +93,8 @@ class Atom(NamedTuple):  # a NamedTuple for a quick start, as the records in rec
             text = f"{self.subject} is {_word(operand)}"
         elif test == "in":
             text = f"{self.subject} is " + " or ".join(sorted(operand))
+        elif test == "not_in":
+            text = f"{self.subject} is not " + " or ".join(sorted(operand)) + " (or left out)"
         else:
             text = f"{self.subject} {NUMERIC_TESTS[test]} {_word(operand)}"
         return text + (" (or 'not sure')" if self.or_unsure else "")
@@ -123,7 +131,7 @@ def parse_atom(table: Mapping[str, Any]) -> Atom:
         raise ConditionError(f"a condition has at most one test: {dict(table)}")
     test = tests[0] if tests else "present"
     operand = table.get(test)
-    if test == "in":
+    if test in ("in", "not_in"):
         if not isinstance(operand, list) or not all(isinstance(v, str) for v in operand):
             raise ConditionError(f"'in' takes a list of strings: {dict(table)}")
         operand = frozenset(operand)

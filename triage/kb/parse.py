@@ -20,6 +20,7 @@ from .records import (
     Advice,
     Citation,
     Disposition,
+    Headline,
     KnowledgeBase,
     KnowledgeBaseError,
     Question,
@@ -113,6 +114,8 @@ class Parser:
             advice=advice,
             dispositions=dispositions,
             safety_net=tuple(meta.get("safety_net", ())),
+            ask_before_stop=tuple(str(q) for q in meta.get("ask_before_urgent_stop", ())),
+            under_18=tuple(str(a) for a in meta.get("under_18", ())),
             sources=sources,
             fhir={k: v for k, v in meta.items() if k.startswith("fhir") and isinstance(v, dict)},
             wording=wording,
@@ -190,6 +193,7 @@ class Parser:
             max_length=self._get(where, t, "max_length", int, None),
             choices=choices,  # type: ignore[arg-type]
             asked_when=self._condition(where, t, "asked_when"),
+            history=self._get(where, t, "history", bool, False),
         )
 
     def _rule(self, file: str, t: dict[str, Any]) -> Rule:
@@ -220,15 +224,23 @@ class Parser:
 
     def _advice(self, file: str, t: dict[str, Any]) -> Advice:
         where = f"{file}: advice {t.get('id', '?')}"
+        lead = self._get(where, t, "text", str)
+        points = tuple(str(p) for p in self._get(where, t, "points", list, []))
+        # With points, ``text`` is the lead ("Call 999 if:") and the whole is also one sentence.
+        text = f"{lead} {'; '.join(points)}." if points else lead
         return Advice(
             id=self._get(where, t, "id", str),
             group=self._get(where, t, "group", str),
-            text=self._get(where, t, "text", str),
+            text=text,
             max_urgency=self._get(where, t, "max_urgency", int),
             cite=self._citations(where, t),
             details=self._get(where, t, "details", str, ""),
             unless=self._condition(where, t, "unless"),
             **self._meta(t),
+            min_urgency=self._get(where, t, "min_urgency", int, 0),
+            lead=lead if points else "",
+            points=points,
+            points_to=self._get(where, t, "points_to", str, None),
         )
 
     @staticmethod
@@ -251,6 +263,10 @@ class Parser:
             timeframe=self._get(where, t, "timeframe", str),
             summary=self._get(where, t, "summary", str),
             advice=tuple(self._get(where, t, "advice", list, [])),
+            headlines=tuple(
+                Headline(self._condition(where, h, "when"), str(h.get("title", "")), str(h.get("summary", "")))
+                for h in self._get(where, t, "headline", list, [])
+            ),
         )
 
     def _source(self, file: str, t: dict[str, Any]) -> Source:

@@ -24,6 +24,9 @@ WORDING_KEYS = (
     "unanswered_emergency",
     "emergency_check_answer",
 )
+# Optional (added in 1.2): a knowledge base without them still loads, so that `rules diff`
+# can compare it; the hint for a file missing answers is then left out.
+WORDING_OPTIONAL = ("missing_answers", "finish_answers")
 
 
 class KnowledgeBaseError(Exception):
@@ -59,6 +62,13 @@ class Question(NamedTuple):
     max_length: int | None = None
     choices: tuple[tuple[str, str], ...] = ()
     asked_when: Condition = ()
+    # History (type H, medicines, conditions, recent events): "not sure" allowed, counts as yes.
+    history: bool = False
+
+    @property
+    def allows_unsure(self) -> bool:
+        """Is null ("not sure") a real answer? On red-flag and history questions."""
+        return self.red_flag or self.history
 
     @property
     def choice_values(self) -> tuple[str, ...]:
@@ -113,6 +123,22 @@ class Advice(NamedTuple):
     status: str | None = None
     reviewed: str | None = None
     since: str | None = None
+    # 1.2: given only from this urgency up (``max_urgency`` is the top): "while you wait" by level.
+    min_urgency: int = 0
+    # A list item by item (the signs of a safety-net tier): ``lead`` introduces them; ``text``
+    # is the same as one sentence, for any view that shows text only.
+    lead: str = ""
+    points: tuple[str, ...] = ()
+    # A safety-net tier: the disposition it sends the person to (shown only below it).
+    points_to: str | None = None
+
+
+class Headline(NamedTuple):
+    """A title and summary that replace the disposition's own when ``when`` holds on the answers."""
+
+    when: Condition
+    title: str
+    summary: str
 
 
 class Disposition(NamedTuple):
@@ -123,6 +149,9 @@ class Disposition(NamedTuple):
     timeframe: str
     summary: str
     advice: tuple[str, ...]
+    # 1.2: the headline fits the reason (see-a-professional: "rest from the walks that hurt"
+    # only when walking hurts); the first that holds on the answers replaces title and summary.
+    headlines: tuple[Headline, ...] = ()
 
 
 class Source(NamedTuple):
@@ -141,6 +170,10 @@ class KnowledgeBase(NamedTuple):  # built in one place (_Loader.load), every fie
     advice: dict[str, Advice]
     dispositions: tuple[Disposition, ...]
     safety_net: tuple[str, ...]
+    # Asked before an early stop at urgent-care-today, besides the questions that could still
+    # make it an emergency: they change where to go and what the receiving clinician needs.
+    ask_before_stop: tuple[str, ...]
+    under_18: tuple[str, ...]  # advice ids shown when the tool stops for someone under 18
     sources: dict[str, Source]
     fhir: dict[str, Any]  # the [fhir*] tables: canonical URL, priority map
     wording: dict[str, str]  # rules/wording.toml: texts shown by every front end
@@ -175,6 +208,15 @@ class KnowledgeBase(NamedTuple):  # built in one place (_Loader.load), every fie
     @property
     def red_flags(self) -> tuple[str, ...]:
         return tuple(q.id for q in self.questions if q.red_flag)
+
+    @property
+    def history_questions(self) -> tuple[str, ...]:
+        return tuple(q.id for q in self.questions if q.history)
+
+    @property
+    def unsure_allowed(self) -> tuple[str, ...]:
+        """Questions where null ("not sure") is a real answer: red flags and history."""
+        return tuple(q.id for q in self.questions if q.allows_unsure)
 
     def article_text(self, key: str) -> str:
         source = self.sources[key]

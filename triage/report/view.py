@@ -21,6 +21,7 @@ from .handover import answer_atoms, handover
 # Headings for the advice groups, in the order they are shown (navigation, not advice).
 GROUPS: dict[str, str] = {
     "now": "Your next step",
+    "waiting": "While you wait to be seen",
     "walking": "How to walk",
     "strength": "Strengthen your muscles",
     "weight": "Weight",
@@ -167,6 +168,7 @@ class AdviceView:
     text: str
     details: str
     sources: tuple[SourceRef, ...]
+    points: tuple[str, ...] = ()  # a list item by item (a safety-net tier's signs); text is then the lead
 
 
 def _advice_groups(assessment: Assessment) -> list[tuple[str, str, list[AdviceView]]]:
@@ -208,7 +210,9 @@ def report_context(assessment: Assessment, *, now: datetime) -> dict[str, Any]:
         "name": name if isinstance(name, str) and name.strip() else None,
         "advice_groups": _advice_groups(assessment),
         "not_sure": [kb.label(q) for q in assessment.not_sure],
-        "safety_net": [AdviceView(a.id, a.text, a.details, _sources(kb, a.cite)) for a in assessment.safety_net],
+        "safety_net": [
+            AdviceView(a.id, a.lead or a.text, a.details, _sources(kb, a.cite), a.points) for a in assessment.safety_net
+        ],
         "reasons": reasons,
         "also_noted": also_noted,
         "derived": derived,

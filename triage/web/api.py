@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, jsonify, request
 
 from ..ambulance_check import emergency_causes
-from ..answers import AnswersError, bounded, parse_json, shown_key, unwrap_case, validate
+from ..answers import AnswersError, bounded, how_to_finish, parse_json, shown_key, unwrap_case, validate
 from ..assessment import assess
 from ..flow import EMERGENCY, Flow, Progress, forget_stale
 from ..kb.load import load_knowledge_base
@@ -50,7 +50,7 @@ def question_json(question: Question) -> dict[str, Any]:
         "type": question.type,
         "required": question.required,
         "red_flag": question.red_flag,
-        "not_sure_allowed": question.red_flag,
+        "not_sure_allowed": question.allows_unsure,
     }
     if question.type == "choice":
         data["choices"] = [{"value": value, "label": label} for value, label in question.choices]
@@ -79,8 +79,22 @@ def assess_endpoint():
             return jsonify(found.assessment.to_dict())
         assessment = assess(unwrap_case(body))
     except AnswersError as error:
+        if error.missing and how_to_finish(load_knowledge_base(), error.missing):  # say which, and how to finish
+            return _missing(load_knowledge_base(), error)
         return _problems(error.problems)
     return jsonify(assessment.to_dict())
+
+
+def _missing(kb: KnowledgeBase, error: AnswersError):
+    """400 with the problems, and the missing questions in plain words with how to finish."""
+    lines = how_to_finish(kb, error.missing)
+    return problem_response(
+        400,
+        "invalid answers",
+        bounded(error.problems),
+        missing=[{"id": q, "question": kb.question_by_id[q].text} for q in error.missing],
+        how_to_finish=" ".join([lines[0], lines[-1]]),
+    )
 
 
 def _next_request(kb: KnowledgeBase, body: Any) -> WebState:

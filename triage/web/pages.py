@@ -179,7 +179,9 @@ def result() -> Response:
 
 @pages.get("/too-young")
 def too_young() -> str:
-    return render_template("too_young.html", title="This tool is for adults")
+    kb = load_knowledge_base()
+    help_items = [kb.advice[a] for a in kb.under_18 if a in kb.advice]  # the 999 and same-day signs
+    return render_template("too_young.html", title="This tool is for adults", help_items=help_items)
 
 
 @pages.get("/favicon.ico")

@@ -101,7 +101,7 @@ def read_reply(question: Question, raw: str | None, *, skip: bool = False) -> Fo
     text = (raw or "").strip()
     if skip and not question.required:
         return FormReply("skip")
-    if question.red_flag and text == NOT_SURE:
+    if question.allows_unsure and text == NOT_SURE:
         return FormReply("answer", None)
     kind = question.type
     if not text:
@@ -137,7 +137,7 @@ def read_reply(question: Question, raw: str | None, *, skip: bool = False) -> Fo
 
 
 def missing_message(question: Question) -> str:
-    unsure = ", or not sure" if question.red_flag else ""
+    unsure = ", or not sure" if question.allows_unsure else ""
     if question.type == "boolean":
         return f"Select yes or no{unsure}"
     if question.type == "choice":
