@@ -153,3 +153,23 @@ def test_the_cli_gives_the_provisional_outcome_too(tmp_path):
     qr_file.write_text(json.dumps(in_progress({"age": 40, "injury": False})), encoding="utf-8")
     refused = run_cli("assess", "--from-fhir", str(qr_file))
     assert refused.exit_code == 2 and "can_bear_weight: required" in refused.output
+
+
+def test_a_first_next_question_call_without_status_is_documented_as_it_is_served(client):
+    """A first $next-question call may leave out contained, questionnaire and status (the
+    server starts the response): the OpenAPI document must say so (schemathesis found a
+    status-less first call accepted while the document required status), and a later call
+    without status is still refused, as the document says."""
+    import jsonschema
+
+    document = client.get("/openapi.json").get_json()
+    schemas = document["components"]["schemas"]
+    wrapper = {**schemas["NextQuestionRequest"], "components": {"schemas": schemas}}
+    path = "/fhir/Questionnaire/knee-triage/$next-question"
+    first = {"resourceType": "QuestionnaireResponse", "note": "anything else"}
+    assert client.post(path, json=first).status_code == 200
+    jsonschema.validate(first, wrapper)
+    later = {**first, "questionnaire": "#adaptive"}  # not a first call, and no status
+    assert client.post(path, json=later).status_code == 400
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(later, wrapper)

@@ -79,7 +79,40 @@ FHIR_SCHEMAS: dict[str, Any] = {
         "required": ["resourceType", "url", "status", "content", "concept"],
         "properties": {"resourceType": {"const": "CodeSystem"}, "url": _STR, "concept": _FHIR_ITEMS},
     },
+    "NextQuestionStart": {
+        "type": "object",
+        "description": "A first $next-question call: a QuestionnaireResponse with no contained Questionnaire "
+        "and no questionnaire reference; the server starts it (status in-progress).",
+        "required": ["resourceType"],
+        "properties": {"resourceType": {"const": "QuestionnaireResponse"}},
+        "not": {"anyOf": [{"required": ["contained"]}, {"required": ["questionnaire"]}]},
+    },
     "NextQuestionRequest": {
+        "description": "The QuestionnaireResponse, or a Parameters resource with one questionnaire-response.",
+        "anyOf": [
+            _ref("QuestionnaireResponse"),
+            _ref("NextQuestionStart"),
+            {
+                "type": "object",
+                "required": ["resourceType", "parameter"],
+                "properties": {
+                    "resourceType": {"const": "Parameters"},
+                    "parameter": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["name", "resource"],
+                            "properties": {
+                                "name": {"const": "questionnaire-response"},
+                                "resource": {"anyOf": [_ref("QuestionnaireResponse"), _ref("NextQuestionStart")]},
+                            },
+                        },
+                    },
+                },
+            },
+        ],
+    },
+    "OutcomeRequest": {
         "description": "The QuestionnaireResponse, or a Parameters resource with one questionnaire-response.",
         "anyOf": [
             _ref("QuestionnaireResponse"),
@@ -145,7 +178,7 @@ def fhir_paths(kb: KnowledgeBase) -> dict[str, Any]:
                 "early stop (the stopped-early extension), or in-progress with answers that already give an urgent "
                 "result (then provisional: the RiskAssessment is preliminary). The outcome Bundle out, as "
                 "`triage assess --format fhir` gives it (docs/fhir.md).",
-                "requestBody": {"required": True, "content": {FHIR_JSON: {"schema": _ref("NextQuestionRequest")}}},
+                "requestBody": {"required": True, "content": {FHIR_JSON: {"schema": _ref("OutcomeRequest")}}},
                 "responses": {
                     "200": _fhir("Bundle", "OK"),
                     "400": _fhir("OperationOutcome", "An invalid or unfinished response: one issue per problem"),
