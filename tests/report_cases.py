@@ -77,6 +77,8 @@ def _candidates(question) -> list[Any]:
 def with_not_sure() -> dict[str, Any]:
     answers = answers_of("V10")
     answers.update(fever=None, warmth=None, night_pain=None)
+    # 1.2: warmth not sure asks when the heat began and about infection risk (one more not sure).
+    answers.update(hot_recent=None, infection_risk=False)
     answers.update(name="Ada <b>Lovelace</b>", notes="Left knee.\n<script>x</script>")
     return answers
 
