@@ -10,12 +10,13 @@ import io
 import json
 import os
 import sys
+from html import escape
 from pathlib import Path
 
 import pexpect
 import pyte
 import pytest
-from ask_helpers import CASE_FILES, lines_for, load_case
+from ask_helpers import CASE_FILES, lines_for, load_case, typed
 from click.testing import CliRunner
 
 import triage
@@ -120,7 +121,29 @@ def test_only_the_emergency_is_framed_and_the_frame_outdoes_the_interim_banner()
     assert max(len(line) for line in notice.splitlines() if set(line) == {"!"}) < 80
 
 
-URGENT_SO_FAR = ["40", "n", "y", "n", "y"]  # the calf is swollen: urgent; breathless still to ask
+# The calf is swollen: urgent, with the questions that could still make it an emergency to ask.
+URGENT = {"age": 40, "sex": "male", "injury": False, "can_bear_weight": True, "foot_cold_numb": False}
+URGENT |= {"calf_swelling": True}
+# Written out by hand (answers.md, Early stop): for a man of 40 with a swollen calf, the
+# emergency questions still open, in the knowledge base's order.
+UNANSWERED = ["calf_pain", "breathless", "breathless_other", "blood_thinners"]
+
+
+def urgent_so_far() -> list[str]:
+    """What a person types to give URGENT, in the order the questionnaire asks."""
+    kb = triage.load_knowledge_base()
+    flow = Flow(kb, Progress({}))
+    lines = []
+    while (question := flow.next_question()) is not None and question.id in URGENT:
+        lines.append(typed(question, URGENT[question.id]))
+        flow.answer(question, URGENT[question.id])
+    assert len(lines) == len(URGENT) and flow.urgency == 3 and question.id == UNANSWERED[0]
+    return lines
+
+
+def unanswered_texts() -> list[str]:
+    kb = triage.load_knowledge_base()
+    return [kb.question_by_id[qid].text for qid in UNANSWERED]
 
 
 def check_downstream(path: Path, disposition: str) -> None:
@@ -131,22 +154,25 @@ def check_downstream(path: Path, disposition: str) -> None:
     data = json.loads(result.stdout)
     assert data["disposition"] == disposition
     assert data["stopped_early"]["interrupted"] is True
-    assert data["stopped_early"]["unanswered"] == ["breathless"]
+    assert data["stopped_early"]["unanswered"] == UNANSWERED
     result = runner.invoke(main, ["explain", str(path)])
     assert result.exit_code == 0 and f"Result: {disposition}" in result.stdout
-    assert "Are you short of breath" in result.stdout  # what was never checked is said
+    for text in unanswered_texts():  # what was never checked is said
+        assert text in flat(result.stdout), text
     report = path.with_name("again.html")
     result = runner.invoke(main, ["report", str(path), "-o", str(report), "--now", "2026-01-31T09:00"])
     assert result.exit_code == 0, result.output
     html = report.read_text(encoding="utf-8")
-    assert 'class="headline level-3"' in html and "Are you short of breath" in html
+    assert 'class="headline level-3"' in html
+    for text in unanswered_texts():
+        assert escape(text) in flat(html), text
 
 
 @needs_script
 @pytest.mark.parametrize("rows", [23, 24])
 def test_ctrl_c_after_an_urgent_answer_shows_it_and_saves_a_usable_record(tmp_path: Path, rows: int) -> None:
     child, log = spawn(tmp_path, rows)
-    for line in URGENT_SO_FAR:
+    for line in urgent_so_far():
         child.expect(PROMPT)
         child.sendline(line)
     child.expect("GET SEEN TODAY")
@@ -157,8 +183,11 @@ def test_ctrl_c_after_an_urgent_answer_shows_it_and_saves_a_usable_record(tmp_pa
     assert child.exitstatus == 130
     screen = flat(last_screen(log, rows))
     assert "[TODAY] GET SEEN TODAY" in screen and "When: Today." in screen
-    assert "Get seen today: go to an urgent treatment centre" in screen  # the advice, not just "stopped"
-    assert "Are you short of breath, or do you have chest pain?" in screen  # not answered: said
+    assert "Get seen today at the emergency department" in screen  # the advice, not just "stopped"
+    # not answered: said (at this size as a count, so that the headline stays on screen;
+    # check_downstream finds each question in `explain` and the report)
+    count = triage.load_knowledge_base().wording["unanswered_emergency_count"].format(count=len(UNANSWERED))
+    assert count in screen
     assert "To answer the rest:" in screen
     assert (tmp_path / "answers.html").exists()  # the report to show whoever sees them
     check_downstream(tmp_path / "answers.json", "urgent-care-today")
@@ -169,7 +198,7 @@ def test_end_of_input_after_an_urgent_answer_does_the_same(tmp_path: Path) -> No
 
     path = tmp_path / "a.json"
     before = signal.getsignal(signal.SIGINT)
-    result = CliRunner().invoke(main, ["ask", "-a", str(path)], input="\n".join(URGENT_SO_FAR) + "\n")
+    result = CliRunner().invoke(main, ["ask", "-a", str(path)], input="\n".join(urgent_so_far()) + "\n")
     # Ctrl-C is ignored only while the result is shown: never left ignored in this process
     # (the programs it starts would inherit it and could not be stopped).
     assert signal.getsignal(signal.SIGINT) is before
@@ -189,21 +218,27 @@ def test_leaving_before_anything_urgent_only_says_where_the_answers_are(tmp_path
 def test_a_record_without_interrupted_still_needs_the_emergency_questions() -> None:
     """The exemption is the person's leaving, recorded: a record without it (or a made-up
     copy) must still have every question that could make it an emergency answered."""
-    answers = {"age": 40, "injury": False, "can_bear_weight": True, "foot_cold_numb": False, "calf_swelling": True}
+    answers = dict(URGENT)
     record = {"disposition": "urgent-care-today", "because": ["RF-CALF"], "reason": ""}
     with pytest.raises(triage.AnswersError) as error:
         triage.assess({**answers, "stopped_early": record})
-    assert any(p.startswith("breathless: required") for p in error.value.problems)
+    for qid in UNANSWERED:
+        assert any(p.startswith(f"{qid}: required") for p in error.value.problems), qid
     left = triage.assess({**answers, "stopped_early": {**record, "interrupted": True}})
-    assert left.disposition.id == "urgent-care-today" and left.early_stop.unanswered == ("breathless",)
+    assert left.disposition.id == "urgent-care-today" and left.early_stop.unanswered == tuple(UNANSWERED)
     with pytest.raises(triage.AnswersError):
         triage.assess({**answers, "stopped_early": {**record, "interrupted": "yes"}})
     with pytest.raises(triage.AnswersError):  # not urgent: no stop of any kind excuses a gap
         triage.assess({"age": 40, "stopped_early": {**record, "interrupted": True}})
 
 
+# 1.2: warmth "not sure" opens two required questions; answered "no" so that only warmth and
+# fever are not sure.
+WARMTH_FOLLOW_UPS = {"hot_recent": False, "infection_risk": False}
+
+
 def test_the_end_screen_lists_not_sure_answers() -> None:
-    answers = case("V10") | {"fever": None, "warmth": None}
+    answers = case("V10") | {"fever": None, "warmth": None} | WARMTH_FOLLOW_UPS
     assessment = triage.assess(answers)
     kb = assessment.kb
     text = flat("\n".join(summary.first_screen(assessment, width=80)))
@@ -216,8 +251,28 @@ def test_colour_never_changes_where_lines_wrap() -> None:
     """Escape codes take no room on screen: with colour, the lines break where they do without."""
     import click
 
-    answers = case("V10") | {"fever": None, "warmth": None}
+    answers = case("V10") | {"fever": None, "warmth": None} | WARMTH_FOLLOW_UPS
     assessment = triage.assess(answers)
     plain = summary.first_screen(assessment, width=80)
     coloured = summary.first_screen(assessment, width=80, style=click.style)
     assert [click.unstyle(line) for line in coloured] == plain
+
+
+def test_the_unanswered_questions_shrink_to_a_count_only_when_the_screen_is_full(monkeypatch) -> None:
+    record = {"disposition": "urgent-care-today", "because": ["RF-CALF"], "reason": "", "interrupted": True}
+    assessment = triage.assess({**URGENT, "stopped_early": record})
+    kb = assessment.kb
+    count = kb.wording["unanswered_emergency_count"].format(count=len(UNANSWERED))
+    where = ["Saved: a.json. All of it: triage assess a.json", "Report: a.html", "To answer the rest: triage ask"]
+    lines = summary.first_screen(assessment, width=80, where=where)
+    assert len(lines) <= summary.FIRST_SCREEN_LINES and count in flat("\n".join(lines))
+    # A broken copy without the count wording lists every question and overflows the screen.
+    monkeypatch.delitem(kb.wording, "unanswered_emergency_count")
+    listed = summary.first_screen(assessment, width=80, where=where)
+    assert len(listed) > summary.FIRST_SCREEN_LINES
+    assert all(text in flat("\n".join(listed)) for text in unanswered_texts())
+    # With room to spare, the questions are listed, not counted.
+    monkeypatch.setitem(kb.wording, "unanswered_emergency_count", count)
+    monkeypatch.setattr(summary, "FIRST_SCREEN_LINES", 60)
+    roomy = flat("\n".join(summary.first_screen(assessment, width=80, where=where)))
+    assert count not in roomy and all(text in roomy for text in unanswered_texts())

@@ -84,10 +84,12 @@ def first_screen(
     knowledge base (tests/test_first_screen.py checks every shared case). ``where`` says
     where the rest is; ``spare`` lines come last, only if they fit. When the answer is long,
     first the things to do shrink to MIN_ADVICE, then to one, then the "not sure" list to
-    its count; the headline, when, the early stop and the safety net are never cut."""
+    its count, then the unanswered emergency questions to their count (1.2 has four long
+    ones); the headline, when, the early stop and the safety net are never cut."""
     lines: list[str] = []
-    for min_advice, list_unsure in ((MIN_ADVICE, True), (1, True), (1, False)):
-        lines = _screen(assessment, width, style, where, spare, min_advice, list_unsure)
+    steps = ((MIN_ADVICE, True, True), (1, True, True), (1, False, True), (1, False, False))
+    for min_advice, list_unsure, list_unanswered in steps:
+        lines = _screen(assessment, width, style, where, spare, min_advice, list_unsure, list_unanswered)
         if len(lines) <= FIRST_SCREEN_LINES:
             break
     return lines
@@ -101,11 +103,12 @@ def _screen(
     spare: Sequence[str],
     min_advice: int,
     list_unsure: bool,
+    list_unanswered: bool = True,
 ) -> list[str]:
     *top_lines, when = headline(assessment, width, style)
     if assessment.early_stop is not None:
         top_lines += wrap(assessment.early_stop.reason, width)
-        top_lines += unanswered_lines(assessment, width)
+        top_lines += unanswered_lines(assessment, width, listed=list_unanswered)
     heading = f"{when} What to do now:"  # one line: the first screen has no line to spare
     top_lines += wrap(heading, width) if len(heading) > width else [style(heading, bold=True)]
     bottom = []
@@ -130,12 +133,16 @@ def _screen(
     return [*top_lines, *advice, *bottom, *extra]
 
 
-def unanswered_lines(assessment: Assessment, width: int = DEFAULT_WIDTH) -> list[str]:
-    """The questions that could still have made it an emergency, when the person left first."""
+def unanswered_lines(assessment: Assessment, width: int = DEFAULT_WIDTH, listed: bool = True) -> list[str]:
+    """The questions that could still have made it an emergency, when the person left first;
+    with ``listed`` false, only how many (when the knowledge base has the wording for it)."""
     stop = assessment.early_stop
     if stop is None or not stop.unanswered:
         return []
     kb = assessment.kb
+    count_text = kb.wording.get("unanswered_emergency_count")
+    if not listed and count_text:
+        return wrap(count_text.format(count=len(stop.unanswered)), width)
     lines = wrap(kb.wording["unanswered_emergency"], width)
     for qid in stop.unanswered:
         lines += wrap(kb.question_by_id[qid].text, width, "  - ")

@@ -26,7 +26,7 @@ WORDING_KEYS = (
 )
 # Optional (added in 1.2): a knowledge base without them still loads, so that `rules diff`
 # can compare it; the hint for a file missing answers is then left out.
-WORDING_OPTIONAL = ("missing_answers", "finish_answers")
+WORDING_OPTIONAL = ("missing_answers", "finish_answers", "unanswered_emergency_count")
 
 
 class KnowledgeBaseError(Exception):
