@@ -35,7 +35,7 @@ def test_real_knowledge_base_is_clean() -> None:
         ("rule", "RF-CALF", 'floor = "urgent-care-today"', 'floor = "urgent"', "floor 'urgent' is not on the ladder"),
         ("rule", "SP-SEVERE-PAIN", 'advice = ["walking-aid"]', 'advice = ["walking-stick"]',
          "unknown advice 'walking-stick'"),
-        ("question", "clot_risk", 'q = "calf_swelling"', 'q = "calf_swollen"',
+        ("question", "clot_risk", '{ q = "calf_swelling", unsure = true }', '{ q = "calf_swollen", unsure = true }',
                      "not an earlier question"),
         ("advice", "shoes", 'in = ["supportive"]', 'in = ["cushioned"]', "unless: footwear: ['cushioned']"),
         ("advice", "shoes", '{ q = "footwear", in = ["supportive"] }', '{ derived = "bmi", at_least = 30 }',
