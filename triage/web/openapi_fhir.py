@@ -17,6 +17,31 @@ def _ref(name: str) -> dict[str, str]:
 
 FHIR_JSON = "application/fhir+json"
 _FHIR_ITEMS = {"type": "array", "items": {"type": "object"}}
+
+
+def _response_or_parameters(response: dict[str, Any]) -> dict[str, Any]:
+    """A request body: the response itself, or a Parameters resource holding it."""
+    parameters = {
+        "type": "object",
+        "required": ["resourceType", "parameter"],
+        "properties": {
+            "resourceType": {"const": "Parameters"},
+            "parameter": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["name", "resource"],
+                    "properties": {"name": {"const": "questionnaire-response"}, "resource": response},
+                },
+            },
+        },
+    }
+    return {
+        "description": "The QuestionnaireResponse, or a Parameters resource with one questionnaire-response.",
+        "anyOf": [*response.get("anyOf", [response]), parameters],
+    }
+
+
 FHIR_SCHEMAS: dict[str, Any] = {
     "OperationOutcome": {
         "type": "object",
@@ -87,55 +112,10 @@ FHIR_SCHEMAS: dict[str, Any] = {
         "properties": {"resourceType": {"const": "QuestionnaireResponse"}},
         "not": {"anyOf": [{"required": ["contained"]}, {"required": ["questionnaire"]}]},
     },
-    "NextQuestionRequest": {
-        "description": "The QuestionnaireResponse, or a Parameters resource with one questionnaire-response.",
-        "anyOf": [
-            _ref("QuestionnaireResponse"),
-            _ref("NextQuestionStart"),
-            {
-                "type": "object",
-                "required": ["resourceType", "parameter"],
-                "properties": {
-                    "resourceType": {"const": "Parameters"},
-                    "parameter": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "required": ["name", "resource"],
-                            "properties": {
-                                "name": {"const": "questionnaire-response"},
-                                "resource": {"anyOf": [_ref("QuestionnaireResponse"), _ref("NextQuestionStart")]},
-                            },
-                        },
-                    },
-                },
-            },
-        ],
-    },
-    "OutcomeRequest": {
-        "description": "The QuestionnaireResponse, or a Parameters resource with one questionnaire-response.",
-        "anyOf": [
-            _ref("QuestionnaireResponse"),
-            {
-                "type": "object",
-                "required": ["resourceType", "parameter"],
-                "properties": {
-                    "resourceType": {"const": "Parameters"},
-                    "parameter": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "required": ["name", "resource"],
-                            "properties": {
-                                "name": {"const": "questionnaire-response"},
-                                "resource": _ref("QuestionnaireResponse"),
-                            },
-                        },
-                    },
-                },
-            },
-        ],
-    },
+    "NextQuestionRequest": _response_or_parameters(
+        {"anyOf": [_ref("QuestionnaireResponse"), _ref("NextQuestionStart")]}
+    ),
+    "OutcomeRequest": _response_or_parameters(_ref("QuestionnaireResponse")),
 }
 
 
