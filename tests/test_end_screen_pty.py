@@ -18,6 +18,7 @@ import pyte
 import pytest
 from ask_helpers import CASE_FILES, lines_for, load_case, typed
 from click.testing import CliRunner
+from report_cases import LEVEL_CASES
 
 import triage
 from triage import summary
@@ -26,16 +27,7 @@ from triage.flow import Flow, Outcome, Progress
 
 TRIAGE = Path(sys.executable).with_name("triage")
 PROMPT = r"\) > "
-LEVELS = {  # one shared case for each level of the ladder
-    "walk-normally": "V01",
-    "walk-with-care": "E22",
-    "strengthen-and-walk": "V16",
-    "try-backward-walking": "V10",
-    "see-a-professional": "V23",
-    "see-a-doctor-soon": "E13",
-    "urgent-care-today": "V34",
-    "emergency": "V40",
-}
+LEVELS = LEVEL_CASES  # one shared case for each level of the ladder
 needs_script = pytest.mark.skipif(not TRIAGE.exists(), reason="the triage script is not installed here")
 
 

@@ -147,13 +147,18 @@ def _at(page: str) -> tuple[Step, dict[str, Any]] | Response:
     return step, flash
 
 
-@pages.get("/check-your-answer")
-def check_emergency_page() -> Response:
-    found = _at("check-emergency")
+def _page_with_back(page: str) -> Response:
+    """A check page: rendered with its back link, or a redirect to where the person is."""
+    found = _at(page)
     if isinstance(found, Response):
         return found
     step, flash = found
     return _page(render_step(step, back=_back_path(step.state)), step.state, flash)
+
+
+@pages.get("/check-your-answer")
+def check_emergency_page() -> Response:
+    return _page_with_back("check-emergency")
 
 
 @pages.get("/call-999")
@@ -164,11 +169,7 @@ def call_now_page() -> Response:
 
 @pages.get("/check-your-answers")
 def check_answers_page() -> Response:
-    found = _at("check-answers")
-    if isinstance(found, Response):
-        return found
-    step, flash = found
-    return _page(render_step(step, back=_back_path(step.state)), step.state, flash)
+    return _page_with_back("check-answers")
 
 
 @pages.get("/result")
