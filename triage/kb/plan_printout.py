@@ -21,13 +21,13 @@ SHOW = ("strengthening", "backward_walking")  # when a drawing is shown
 
 # The printout keys the template fills in (rules/plan.toml [walking_plan.printout]).
 PRINTOUT_KEYS = (
-    "title", "subtitle", "for_result", "weeks_span", "this_week", "checkin_from", "stopped", "finished",
+    "title", "subtitle", "for_result", "weeks_span", "this_week", "get_help", "checkin_from", "stopped", "finished",
     "calendar_title", "calendar_intro", "calendar_caption", "week_label", "walk_cell", "strength_cell", "backward_cell",
     "checkin_cell", "later_row", "pace_comfortable", "pace_brisk", "minimum_note", "stopped_row", "tick",
     "progress_title", "progress_intro", "chart_title", "chart_pain", "chart_minutes", "table_caption", "col_week",
     "col_walks", "col_minutes", "col_pain", "col_morning", "col_colour", "col_next", "walks_of", "minutes_of",
-    "not_answered", "next_up", "next_repeat", "next_back", "next_escalate", "exercises_title", "exercises_intro",
-    "backward_title", "sources_title", "footer",
+    "not_answered", "next_up", "next_repeat", "next_back", "next_escalate", "next_finished", "exercises_title",
+    "exercises_intro", "backward_title", "sources_title", "footer",
 )  # fmt: skip
 
 

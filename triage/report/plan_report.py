@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..plan import Plan
 from .error import ReportError
+from .pdf import PDF_HINT
 from .plan_view import plan_context
 from .templates import environment
 
@@ -43,17 +44,18 @@ def write_plan_outputs(
     As the report's write_outputs: every check first, everything rendered before anything is
     written, each file atomic and owner-only, no existing file replaced without ``force``.
     """
-    from .report import check_targets, render_pdf, write_atomic
+    from .report import check_targets, pdf_available, pdf_missing, render_pdf, write_atomic
 
-    targets = [Path(p) for p in (html_path, pdf_path) if p is not None]
-    if not targets:
-        raise ReportError(["nothing to write: give an HTML or a PDF file"])
-    problems = check_targets(targets[0], pdf_path if html_path is not None else None, force)
-    if html_path is None:  # a PDF only: check_targets checks its first path as a file, and the PDF extra
-        problems += [p for p in check_targets(targets[0], targets[0], force) if p not in problems]
-        problems = [p for p in problems if "cannot be the same file" not in p]
+    paths = [Path(p) for p in (html_path, pdf_path) if p is not None]
+    if not paths:
+        raise ReportError(["nothing to write: give an HTML file, a PDF file or both"])
+    problems = [p for path in paths for p in check_targets(path, None, force)]
+    if len({p.resolve() for p in paths}) < len(paths):
+        problems.append("the HTML and the PDF cannot be the same file")
+    if pdf_path is not None and not pdf_available():
+        problems.append(pdf_missing() or PDF_HINT)
     if problems:
-        raise ReportError(list(dict.fromkeys(problems)))
+        raise ReportError(problems)
     html = render_plan(plan)
     outputs: list[tuple[Path, bytes]] = []
     if html_path is not None:

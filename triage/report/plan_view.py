@@ -100,7 +100,9 @@ def _progress(plan: Plan, words: dict[str, str]) -> tuple[list[dict[str, Any]], 
             else words["not_answered"],
             "colour": last.colour,
             "colour_words": p.wording["colour_" + (last.colour or "none")],
-            "next": words["next_" + last.outcome],
+            "next": words["next_finished"]
+            if n == p.weeks and last.outcome != "escalate"
+            else words["next_" + last.outcome],
             "minutes_value": minutes,
             "pain_value": pain,
         })  # fmt: skip
@@ -129,11 +131,16 @@ def plan_context(plan: Plan, printout: Printout | None = None) -> dict[str, Any]
     weeks = plan.weeks
     current = plan.current_week
     backward = any(w.backward_minutes for w in weeks if w.walks is not None) and plan.status != "escalated"
-    shown = [x for x in printout.drawings if x.show == "strengthening" or (backward and x.show == "backward_walking")]
+    # A plan that stopped shows no exercises: whoever sees the person sets them.
+    shown = [
+        x
+        for x in printout.drawings
+        if plan.status != "escalated" and (x.show == "strengthening" or (backward and x.show == "backward_walking"))
+    ]
     table, rows = _progress(plan, words)
     status_line = None
     if plan.status == "escalated":
-        status_line = words["stopped"].format(title=d.title, timeframe=d.timeframe)
+        status_line = words["stopped"].format(title=d.title)
     elif plan.status == "finished":
         status_line = words["finished"]
     return {
