@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-WIDTH, HEIGHT = 640, 190
+WIDTH, HEIGHT = 640, 196
 TOP, BOTTOM = 26, 160  # the plotting band (y); labels above and below
 PANELS = ((44, 300), (384, 620))  # (left, right) x of the pain panel and the minutes panel
 PAIN_MAX = 10

@@ -149,7 +149,12 @@ def plan_context(plan: Plan, printout: Printout | None = None) -> dict[str, Any]
         "kb_version": plan.kb.version,
         "status": plan.status,
         "status_line": status_line,
-        "escalation": {"title": d.title, "timeframe": d.timeframe, "summary": d.summary}
+        "escalation": {
+            "reasons": list(plan.checkins[-1].reasons),
+            # The summary only when it says more than the title (it can be the title again).
+            "summary": d.summary if d.summary.rstrip(".").lower() != d.title.lower() else None,
+            "timeframe": d.timeframe,
+        }
         if plan.status == "escalated"
         else None,
         "for_result": words["for_result"].format(title=first_d.title),
