@@ -348,3 +348,18 @@ def test_library_write_checks_everything_first(tmp_path: Path) -> None:
     with pytest.raises(ReportError):
         write_plan_outputs(plan, None, None)
     assert (tmp_path / "there.html").read_text(encoding="utf-8") == "old"
+
+
+def test_a_second_check_in_in_a_week_and_a_missed_week() -> None:
+    """Week 1 green, then a second check-in that week with more pain (it replaces the first:
+    the table and chart show it); week 2 missed (no row, no point); week 3 checked in."""
+    plan = plan_for(CASES["V16"])
+    plan = check_in(plan, checkin_answers(plan, 1, pain=1)).plan
+    plan = check_in(plan, checkin_answers(plan, 1, pain=5, day=6)).plan
+    plan = check_in(plan, checkin_answers(plan, 3, pain=2)).plan
+    assert [c.week for c in plan.checkins] == [1, 1, 3] and plan.checkins[1].replaces
+    html = render_plan(plan)
+    assert progress_problems(html, plan) == []
+    doc = parse(html)
+    assert doc.texts["pain"] == ["5", "2"]
+    assert doc.texts["light"][0].startswith("Amber")

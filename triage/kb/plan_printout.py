@@ -27,7 +27,7 @@ PRINTOUT_KEYS = (
     "progress_title", "progress_intro", "chart_title", "chart_pain", "chart_minutes", "table_caption", "col_week",
     "col_walks", "col_minutes", "col_pain", "col_morning", "col_colour", "col_next", "walks_of", "minutes_of",
     "not_answered", "next_up", "next_repeat", "next_back", "next_escalate", "next_finished", "exercises_title",
-    "exercises_intro", "backward_title", "sources_title", "footer",
+    "exercises_intro", "sources_title", "footer",
 )  # fmt: skip
 
 
