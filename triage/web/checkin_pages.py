@@ -1,0 +1,339 @@
+"""The walking-plan check-in on the web: upload the plan file, answer this week's questions
+one per page, and get next week (or the escalation) and the updated plan file.
+
+The questions, their order and their words are the terminal's (triage/checkin_steps.py);
+the check-in itself is the library's ``check_in``. Post/Redirect/Get as in the questionnaire:
+every form posts, the server answers ``303 See Other``, and every page a person sees is a GET,
+so the browser's back button works. The state (the plan's trusted parts and the answers so
+far) is in a sealed cookie of its own (triage/web/checkin_carry.py); nothing is stored here.
+The check-in's date is the server's today when the file is uploaded (triage/web/plan_offer.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, Response, abort, render_template, request
+
+from ..checkin import CheckInResult, check_in, place
+from ..checkin_steps import OWN, checkin_answers, given, next_item, question_for, record
+from ..kb.load import load_knowledge_base
+from ..kb.records import Question
+from ..plan import Plan, PlanError
+from ..plan_file import plan_from, read_plan
+from ..plan_text import day_words, week_lines
+from ..replies import number_words
+from .carry import go, same_origin
+from .checkin_carry import TooLong, clear, load, save
+from .plan_offer import today
+from .plan_pages import download
+from .render import choices_of
+from .state import NOT_SURE, read_reply
+
+checkin_pages = Blueprint("checkin_pages", __name__, template_folder="templates")
+
+START = "/check-in"
+RESULT = "/check-in/result"
+MAX_PLAN_FILE = 48 * 1024  # bytes; a six-week plan with every check-in is about 11 KB
+TITLE = "Check in on your walking plan"
+
+
+def question_path(qid: str) -> str:
+    return f"{START}/questions/{qid}"
+
+
+def _flash_to(path: str, problems: list[str], state: dict[str, Any] | None = None) -> Response:
+    """Back to ``path`` with the problems shown there once (Post/Redirect/Get)."""
+    return save(go(path), state or {}, {"path": path, "problems": problems[:10]})
+
+
+# --- upload ---------------------------------------------------------------------------------------
+
+
+@checkin_pages.get(START)
+def start() -> Response:
+    loaded = load()
+    problems: list[str] = []
+    if loaded is not None and loaded[1].get("path") == START:
+        problems = [str(p) for p in loaded[1].get("problems", [])]
+    html = render_template("checkin_start.html", title=TITLE, problems=problems, error=bool(problems))
+    response = Response(html, mimetype="text/html")
+    if problems and loaded is not None:  # the message is shown once
+        save(response, loaded[0]) if "start" in loaded[0] else clear(response)
+    return response
+
+
+def _read_upload() -> tuple[str | None, list[str]]:
+    upload = request.files.get("plan")
+    if upload is None or not upload.filename:
+        return None, ["Select your plan file"]
+    data = upload.stream.read(MAX_PLAN_FILE + 1)
+    if len(data) > MAX_PLAN_FILE:
+        return None, [f"The file is bigger than {MAX_PLAN_FILE // 1024} KB, so it is not a plan file from this service"]
+    if not data.strip():
+        return None, ["The file is empty: select your plan file"]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError:
+        return None, ["The file is not a plan file: it is not text"]
+
+
+@checkin_pages.post(START)
+def upload() -> Response:
+    if not same_origin():
+        abort(403, description="This form must be sent from this site.")
+    text, problems = _read_upload()
+    if text is None:
+        return _flash_to(START, problems)
+    kb = load_knowledge_base()
+    try:
+        plan, notes = read_plan(text, kb)
+    except PlanError as error:
+        if error.urgency:  # a newer knowledge base, run on the plan's answers, needs someone now
+            return _stopped(None, error.problems)
+        return _flash_to(START, ["This file cannot be used as your walking plan", *error.problems])
+    when = today()
+    state: dict[str, Any] = {
+        "start": plan.start.isoformat(),
+        "answers": plan.answers,
+        "checkins": [c.answers for c in plan.checkins],
+        "notes": notes,
+        "date": when.isoformat(),
+        "order": [],
+    }
+    if plan.status != "escalated":
+        try:
+            place(plan, when)
+        except PlanError as error:
+            return _flash_to(START, ["There is no check-in for this plan today", *error.problems])
+    return _save_or_refuse(go(_next_path(plan, when, state)), state)
+
+
+def _save_or_refuse(response: Response, state: dict[str, Any], flash: dict[str, Any] | None = None) -> Response:
+    try:
+        return save(response, state, flash)
+    except TooLong as error:
+        return _flash_to(START, [str(error)])
+
+
+# --- the state, rebuilt ---------------------------------------------------------------------------
+
+
+def _current() -> tuple[Plan, date, dict[str, Any], dict[str, Any]] | Response:
+    """(the plan rebuilt from the cookie, the check-in's date, the answers so far, the one-time
+    message), or a redirect to the upload page."""
+    loaded = load()
+    if loaded is None or "start" not in loaded[0]:
+        return go(START)
+    state, flash = loaded
+    try:
+        when = date.fromisoformat(state["date"])
+        plan = plan_from(date.fromisoformat(state["start"]), state["answers"], state["checkins"], load_knowledge_base())
+    except (KeyError, TypeError, ValueError, PlanError):
+        # e.g. the knowledge base changed since the upload: upload the file again
+        return _flash_to(START, ["Please upload your plan file again"])
+    return plan, when, state, flash
+
+
+def _next_path(plan: Plan, when: date, state: dict[str, Any]) -> str:
+    if plan.status == "escalated":
+        return RESULT
+    item = next_item(plan, when, state)
+    return RESULT if item is None else question_path(item[1].id)
+
+
+def _back(state: dict[str, Any], qid: str) -> str:
+    order = state.get("order", [])
+    index = order.index(qid) if qid in order else len(order)
+    return question_path(order[index - 1]) if index else START
+
+
+# --- one question per page ------------------------------------------------------------------------
+
+
+def _shown(plan: Plan, when: date, question: Question) -> Question:
+    """The question as the web shows it: the terminal's words, without a key to press."""
+    if question.id == "why_no_walks":
+        return question._replace(text=plan.params.wording["web_q_why_no_walks"])
+    return question
+
+
+def _selected(state: dict[str, Any], qid: str) -> str | None:
+    skipped, value = given(state, qid)
+    if skipped or (value is None and qid not in state.get("now", {})):
+        return None
+    if value is None:
+        return NOT_SURE
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+@checkin_pages.get(f"{START}/questions/<qid>")
+def question_page(qid: str) -> Response:
+    found = _current()
+    if isinstance(found, Response):
+        return found
+    plan, when, state, flash = found
+    item = next_item(plan, when, state) if plan.status != "escalated" else None
+    if qid not in state.get("order", []) and (item is None or item[1].id != qid):
+        return go(_next_path(plan, when, state))
+    question = question_for(plan, when, qid)
+    assert question is not None  # in the order or asked next
+    prefix = "" if qid in OWN else plan.params.wording["now_prefix"]
+    p = plan.params
+    notice: list[str] = []
+    if not state.get("order") or _back(state, qid) == START:
+        notice = list(state.get("notes", []))
+        week, day = place(plan, when)
+        if day < p.earliest_day:
+            notice.append(p.wording["early"].format(day=day, week=week, date=_opens(plan, week)))
+    error = value = None
+    if flash.get("path") == request.path:
+        error = str((flash.get("problems") or [""])[0])
+        value = flash.get("value") if isinstance(flash.get("value"), str) else None
+    shown = _shown(plan, when, question)
+    html = render_template(
+        "question.html",
+        title=prefix + shown.text,
+        heading=prefix + shown.text,
+        question=shown,
+        choices=choices_of(shown),
+        selected=value if value is not None else _selected(state, qid),
+        not_sure=NOT_SURE,
+        number_hint=number_words(shown) if shown.type in ("integer", "number") else "",
+        position=0,
+        total=0,
+        urgent=None,
+        changing=False,
+        caption=p.wording["now_intro"] if qid not in OWN else "",
+        notice=notice,
+        notice_title=TITLE,
+        form_action=f"{START}/answer",
+        error=error,
+        assessment=None,
+        back=_back(state, qid),
+    )
+    response = Response(html, mimetype="text/html")
+    return save(response, state) if flash else response  # a message is shown once
+
+
+def _opens(plan: Plan, week: int) -> str:
+    return day_words(plan.weeks_through(week)[week - 1], plan.params.earliest_day)
+
+
+@checkin_pages.post(f"{START}/answer")
+def answer() -> Response:
+    if not same_origin():
+        abort(403, description="This form must be sent from this site.")
+    found = _current()
+    if isinstance(found, Response):
+        return found
+    plan, when, state, _ = found
+    qid = request.form.get("question", "")
+    item = next_item(plan, when, state) if plan.status != "escalated" else None
+    if qid not in state.get("order", []) and (item is None or item[1].id != qid):
+        return go(_next_path(plan, when, state))  # a stale form: carry on from the state
+    question = question_for(plan, when, qid)
+    assert question is not None
+    reply = read_reply(question, request.form.get("value"), skip=request.form.get("action") == "skip")
+    if reply.kind == "invalid":
+        path = question_path(qid)
+        flash = {"path": path, "problems": [reply.message], "value": request.form.get("value")}
+        return _save_or_refuse(go(path), state, flash)
+    record(state, qid, reply.value, skip=reply.kind == "skip")
+    return _save_or_refuse(go(_next_path(plan, when, state)), state)
+
+
+# --- the result -----------------------------------------------------------------------------------
+
+
+def _done() -> tuple[Plan, date, dict[str, Any], CheckInResult | PlanError | None] | Response:
+    """The check-in worked out (or why it gives nothing; None: the plan stopped before), or a
+    redirect to the question still to answer."""
+    found = _current()
+    if isinstance(found, Response):
+        return found
+    plan, when, state, _ = found
+    if plan.status == "escalated":
+        return plan, when, state, None
+    if next_item(plan, when, state) is not None:
+        return go(_next_path(plan, when, state))
+    try:
+        return plan, when, state, check_in(plan, checkin_answers(state))
+    except PlanError as error:
+        return plan, when, state, error
+
+
+@checkin_pages.get(RESULT)
+def result() -> Response:
+    done = _done()
+    if isinstance(done, Response):
+        return done
+    plan, when, state, outcome = done
+    back = _back(state, "") if state.get("order") else START
+    if outcome is None:
+        d = plan.kb.disposition_by_id[plan.disposition]
+        return _stopped(d, ["Your walking plan stopped at your last check-in."])
+    if isinstance(outcome, PlanError):
+        if outcome.too_early:
+            week, _ = place(plan, when)
+            words = plan.params.wording["web_nothing_new"].format(date=_opens(plan, week))
+            html = render_template("checkin_nothing.html", title="Nothing new", text=words, back=back)
+            return Response(html, mimetype="text/html")
+        html = render_template("error.html", title="Your check-in cannot be added", problems=outcome.problems)
+        return Response(html, status=400, mimetype="text/html")
+    return Response(_render_result(plan, outcome, back), mimetype="text/html")
+
+
+def _render_result(plan: Plan, result: CheckInResult, back: str) -> str:
+    p, c = result.plan.params, result.checkin
+    w = p.wording
+    if result.escalated:
+        d = result.disposition
+        advice = [a.text for a in result.assessment.advice if a.group == "now"][:3] if result.assessment else []
+        return render_template(
+            "checkin_result.html", title="Stop the walking plan", escalated=True, disposition=d,
+            headline=w["outcome_escalate"].format(title=d.title, timeframe=d.timeframe),
+            reasons=c.reasons, advice=advice, back=back,
+        )  # fmt: skip
+    week_text: list[str] = []
+    when_next = ""
+    if result.next_week is not None:
+        week_text = week_lines(result.plan, result.next_week)
+        when_next = w["web_check_in_when"].format(
+            date=day_words(result.next_week, p.earliest_day), day=p.earliest_day
+        )
+    return render_template(
+        "checkin_result.html", title=f"Week {c.week}: {w['colour_' + (c.colour or 'none')]}", escalated=False,
+        outcome=w[f"outcome_{c.outcome}"], reasons=c.reasons, week_head=week_text[0].rstrip(":") if week_text else "",
+        week_items=[x.removeprefix("- ") for x in week_text[1:]],
+        finished=w["finished"] if result.next_week is None else "", when_next=when_next,
+        own_choice=w["own_choice"], safety_net=w["safety_net"], back=back,
+    )  # fmt: skip
+
+
+def _stopped(disposition: Any, lines: list[str]) -> Response:
+    """The plan has stopped (at an earlier check-in, or the answers now need someone)."""
+    html = render_template("checkin_stopped.html", title="Your walking plan has stopped", d=disposition, lines=lines)
+    return Response(html, mimetype="text/html")
+
+
+@checkin_pages.get(f"{START}/walking-plan.json")
+def download_updated() -> Response:
+    done = _done()
+    if isinstance(done, Response):
+        return done
+    outcome = done[3]
+    if not isinstance(outcome, CheckInResult):
+        return go(RESULT)  # nothing new to save
+    return download(outcome.plan)
+
+
+@checkin_pages.post(f"{START}/start-again")
+def start_again() -> Response:
+    """Forget this check-in (nothing is kept here) and go back to the upload page."""
+    response = go(START)
+    clear(response)
+    return response
