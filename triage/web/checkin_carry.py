@@ -17,14 +17,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Response, abort, current_app, request
+from flask import Response, abort, current_app, render_template, request
 
-from .carry import unreadable
 from .sealed import SealError, chunk_names, open_sealed, read_token, seal, split_token
 
 COOKIE = "triage-checkin"
 PATH = "/check-in"
 _AAD = b"triage-checkin-1"
+UNREADABLE_CHECKIN = (
+    "We could not read your check-in. For your privacy it is kept for one hour only, "
+    "and not after the service restarts. Please upload your plan file again"
+)
 TOO_LONG = (
     "Your plan file is too long to check in on this website. "
     "Check in with the triage program instead: triage checkin followed by the file's name."
@@ -52,7 +55,16 @@ def load() -> tuple[dict[str, Any], dict[str, Any]] | None:
 
 
 def _unreadable() -> Response:
-    response = unreadable()
+    """The "Please start again" page; it drops this cookie only (a questionnaire in progress stays)."""
+    html = render_template(
+        "error.html",
+        title="Please start again",
+        problems=[UNREADABLE_CHECKIN],
+        status=400,
+        again_href=PATH,
+        again_text="Upload your plan file",
+    )
+    response = Response(html, status=400, mimetype="text/html")
     clear(response)
     return response
 

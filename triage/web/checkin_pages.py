@@ -282,7 +282,10 @@ def result() -> Response:
             words = plan.params.wording["web_nothing_new"].format(date=_opens(plan, week))
             html = render_template("checkin_nothing.html", title="Nothing new", text=words, back=back)
             return Response(html, mimetype="text/html")
-        html = render_template("error.html", title="Your check-in cannot be added", problems=outcome.problems)
+        html = render_template(
+            "error.html", title="Your check-in cannot be added", problems=outcome.problems,
+            again_href=START, again_text="Upload your plan file",
+        )  # fmt: skip
         return Response(html, status=400, mimetype="text/html")
     return Response(_render_result(plan, outcome, back), mimetype="text/html")
 
@@ -302,9 +305,7 @@ def _render_result(plan: Plan, result: CheckInResult, back: str) -> str:
     when_next = ""
     if result.next_week is not None:
         week_text = week_lines(result.plan, result.next_week)
-        when_next = w["web_check_in_when"].format(
-            date=day_words(result.next_week, p.earliest_day), day=p.earliest_day
-        )
+        when_next = w["web_check_in_when"].format(date=day_words(result.next_week, p.earliest_day), day=p.earliest_day)
     return render_template(
         "checkin_result.html", title=f"Week {c.week}: {w['colour_' + (c.colour or 'none')]}", escalated=False,
         outcome=w[f"outcome_{c.outcome}"], reasons=c.reasons, week_head=week_text[0].rstrip(":") if week_text else "",

@@ -114,9 +114,8 @@ PLAN_PRINT = False  # "Print your walking plan": on once the printable plan (tri
 def result_page(step: Step) -> Response:
     """The printable report, as the triage report command writes it, plus a bar of actions
     (print, PDF, answers, start again) that is hidden when printing."""
-    from ..report.report import pdf_available, render_report, report_time
-
     from ..plan_text import day_words
+    from ..report.report import pdf_available, render_report, report_time
     from .plan_offer import plan_for
 
     html = render_report(step.assessment, now=report_time())
