@@ -289,6 +289,9 @@ def test_a_red_flag_escalates_and_says_so_first(client, clock):
     assert text.index("Stop the walking plan") < text.index(d.title) < text.index("Download your updated walking plan")
     assert "Next week" not in text
     assert client.get("/check-in/walking-plan.json").data == plan_bytes(expected.plan)
+    report = client.get("/check-in/report")  # the full result of the answers run again
+    assert report.status_code == 200 and d.title in report.get_data(as_text=True)
+    assert "style-src 'self' 'sha256-" in report.headers["Content-Security-Policy"]
     # uploaded again: the plan has stopped
     where = upload(client, plan_bytes(expected.plan)).headers["Location"]
     assert where == "/check-in/result"
@@ -382,3 +385,18 @@ def test_record_forgets_later_answers_only_when_an_answer_changes():
     record(state, "why_no_walks", skip=True)
     assert undo_last(state) == "why_no_walks" and state["skipped"] == []
     assert undo_last(state) == "pain_during" and undo_last(state) == "walks_done" and undo_last(state) is None
+
+
+def test_two_red_weeks_stop_the_plan_without_a_report_to_show(client, clock):
+    plan = plan_for(V10)
+    plan = check_in(plan, checkin_answers(plan, 1, 3, 8, "yes")).plan
+    answers = checkin_answers(plan, 2, 3, 8, "much-worse")
+    expected = check_in(plan, answers)
+    assert expected.escalated and expected.assessment is None
+    clock.today = date.fromisoformat(answers["date"])
+    answer_all(client, upload(client, plan_bytes(plan)).headers["Location"], answers)
+    text = main_text(client.get("/check-in/result").get_data(as_text=True))
+    assert text.index("Stop the walking plan") < text.index(expected.disposition.title)
+    assert plan.params.wording["two_red_weeks"] in text and "See your full result" not in text
+    assert client.get("/check-in/report").headers["Location"] == "/check-in/result"
+    assert client.get("/check-in/walking-plan.json").data == plan_bytes(expected.plan)

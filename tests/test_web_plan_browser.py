@@ -197,6 +197,11 @@ def test_six_weeks_on_the_web(server, browser, clock, tmp_path):
         assert heading(page) == "Stop the walking plan"
         assert "Week 6" not in text and "Next week" not in text  # the new result, and nothing else
         look(page, "result-escalated", checked)
+        press(page, "See your full result: why, and what to do")
+        assert page_kind(page) == "result"  # the questionnaire's own result page, for the answers now
+        look(page, "result-of-the-check-in", checked)
+        page.go_back(wait_until="domcontentloaded")
+        assert heading(page) == "Stop the walking plan"
         plan_file = download(page, "plan-6.json", tmp_path, "Download your updated walking plan")
         plan = check_in(plan, last).plan
         saved = json.loads(plan_file.read_text(encoding="utf-8"))

@@ -28,7 +28,7 @@ from .carry import go, same_origin
 from .checkin_carry import TooLong, clear, load, save
 from .plan_offer import today
 from .plan_pages import download
-from .render import choices_of
+from .render import choices_of, document_response
 from .state import NOT_SURE, read_reply
 
 checkin_pages = Blueprint("checkin_pages", __name__, template_folder="templates")
@@ -299,7 +299,7 @@ def _render_result(plan: Plan, result: CheckInResult, back: str) -> str:
         return render_template(
             "checkin_result.html", title="Stop the walking plan", escalated=True, disposition=d,
             headline=w["outcome_escalate"].format(title=d.title, timeframe=d.timeframe),
-            reasons=c.reasons, advice=advice, back=back,
+            reasons=c.reasons, advice=advice, back=back, report=result.assessment is not None,
         )  # fmt: skip
     week_text: list[str] = []
     when_next = ""
@@ -330,6 +330,24 @@ def download_updated() -> Response:
     if not isinstance(outcome, CheckInResult):
         return go(RESULT)  # nothing new to save
     return download(outcome.plan)
+
+
+@checkin_pages.get(f"{START}/report")
+def full_result() -> Response:
+    """The report for the answers run again at an escalation: why, and what to do (as the
+    questionnaire's result page shows it)."""
+    from ..report.report import render_report, report_time
+
+    done = _done()
+    if isinstance(done, Response):
+        return done
+    outcome = done[3]
+    if not isinstance(outcome, CheckInResult) or not outcome.escalated or outcome.assessment is None:
+        return go(RESULT)
+    html = render_report(outcome.assessment, now=report_time())
+    html = html.replace("</head>", '<link rel="stylesheet" href="/static/result.css">\n</head>', 1)
+    html = html.replace("</body>", render_template("checkin_report_actions.html") + "\n</body>", 1)
+    return document_response(html)
 
 
 @checkin_pages.post(f"{START}/start-again")
