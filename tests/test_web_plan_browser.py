@@ -250,3 +250,24 @@ def test_a_check_in_at_desktop_width_and_an_early_one_with_nothing_new(server, b
         assert page.problems == [], page.problems
     finally:
         context.close()
+
+
+def test_a_check_in_needs_no_javascript_at_320px(server, browser, clock, tmp_path):
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 320, "height": 640}, accept_downloads=True
+    )
+    page = context.new_page()
+    try:
+        clock.today = date(2026, 1, 9)
+        plan = make_plan(assess(CASE), START)
+        plan_file = tmp_path / "triage-plan.json"
+        plan_file.write_bytes(plan_bytes(plan))
+        upload(page, server, plan_file)
+        answers = checkin_answers(plan, 1, 2, 4, "a-bit-worse")
+        answer_checkin(page, answers)
+        assert heading(page).startswith("Week 1: Amber")
+        look(page, "javascript-off")
+        updated = download(page, "updated.json", tmp_path, "Download your updated walking plan")
+        assert updated.read_bytes() == plan_bytes(check_in(plan, answers).plan)
+    finally:
+        context.close()

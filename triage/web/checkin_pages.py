@@ -17,26 +17,23 @@ from typing import Any
 from flask import Blueprint, Response, abort, render_template, request
 
 from ..checkin import CheckInResult, check_in, place
-from ..checkin_steps import OWN, checkin_answers, given, next_item, question_for, record
+from ..checkin_steps import checkin_answers, next_item, question_for, record
 from ..kb.load import load_knowledge_base
-from ..kb.records import Question
 from ..plan import Plan, PlanError
 from ..plan_file import plan_from, read_plan
-from ..plan_text import day_words, week_lines
-from ..replies import number_words
+from ..plan_text import day_words
 from .carry import go, same_origin
 from .checkin_carry import TooLong, clear, load, save
+from .checkin_render import START, TITLE, opens, question_html, result_html, stopped_page
 from .plan_offer import today
 from .plan_pages import download
-from .render import choices_of, document_response
-from .state import NOT_SURE, read_reply
+from .render import document_response
+from .state import read_reply
 
 checkin_pages = Blueprint("checkin_pages", __name__, template_folder="templates")
 
-START = "/check-in"
 RESULT = "/check-in/result"
 MAX_PLAN_FILE = 48 * 1024  # bytes; a six-week plan with every check-in is about 11 KB
-TITLE = "Check in on your walking plan"
 
 
 def question_path(qid: str) -> str:
@@ -91,7 +88,7 @@ def upload() -> Response:
         plan, notes = read_plan(text, kb)
     except PlanError as error:
         if error.urgency:  # a newer knowledge base, run on the plan's answers, needs someone now
-            return _stopped(None, error.problems)
+            return stopped_page(None, error.problems)
         return _flash_to(START, ["This file cannot be used as your walking plan", *error.problems])
     when = today()
     state: dict[str, Any] = {
@@ -105,9 +102,17 @@ def upload() -> Response:
     if plan.status != "escalated":
         try:
             place(plan, when)
-        except PlanError as error:
-            return _flash_to(START, ["There is no check-in for this plan today", *error.problems])
+        except PlanError:
+            return _flash_to(START, ["There is no check-in for this plan today", _outside(plan, when)])
     return _save_or_refuse(go(_next_path(plan, when, state)), state)
+
+
+def _outside(plan: Plan, when: date) -> str:
+    """Why a date has no check-in, in the web's words (the library's name terminal commands)."""
+    if when < plan.start:
+        return f"Your plan starts on {day_words(plan.weeks[0], 1)}. Check in from then"
+    last = day_words(plan.weeks[-1], plan.params.days_per_week)
+    return f"Your plan ended on {last}. To carry on with a plan, answer the questions again for a new one"
 
 
 def _save_or_refuse(response: Response, state: dict[str, Any], flash: dict[str, Any] | None = None) -> Response:
@@ -152,24 +157,6 @@ def _back(state: dict[str, Any], qid: str) -> str:
 # --- one question per page ------------------------------------------------------------------------
 
 
-def _shown(plan: Plan, when: date, question: Question) -> Question:
-    """The question as the web shows it: the terminal's words, without a key to press."""
-    if question.id == "why_no_walks":
-        return question._replace(text=plan.params.wording["web_q_why_no_walks"])
-    return question
-
-
-def _selected(state: dict[str, Any], qid: str) -> str | None:
-    skipped, value = given(state, qid)
-    if skipped or (value is None and qid not in state.get("now", {})):
-        return None
-    if value is None:
-        return NOT_SURE
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
-
-
 @checkin_pages.get(f"{START}/questions/<qid>")
 def question_page(qid: str) -> Response:
     found = _current()
@@ -179,48 +166,13 @@ def question_page(qid: str) -> Response:
     item = next_item(plan, when, state) if plan.status != "escalated" else None
     if qid not in state.get("order", []) and (item is None or item[1].id != qid):
         return go(_next_path(plan, when, state))
-    question = question_for(plan, when, qid)
-    assert question is not None  # in the order or asked next
-    prefix = "" if qid in OWN else plan.params.wording["now_prefix"]
-    p = plan.params
-    notice: list[str] = []
-    if not state.get("order") or _back(state, qid) == START:
-        notice = list(state.get("notes", []))
-        week, day = place(plan, when)
-        if day < p.earliest_day:
-            notice.append(p.wording["early"].format(day=day, week=week, date=_opens(plan, week)))
     error = value = None
     if flash.get("path") == request.path:
         error = str((flash.get("problems") or [""])[0])
         value = flash.get("value") if isinstance(flash.get("value"), str) else None
-    shown = _shown(plan, when, question)
-    html = render_template(
-        "question.html",
-        title=prefix + shown.text,
-        heading=prefix + shown.text,
-        question=shown,
-        choices=choices_of(shown),
-        selected=value if value is not None else _selected(state, qid),
-        not_sure=NOT_SURE,
-        number_hint=number_words(shown) if shown.type in ("integer", "number") else "",
-        position=0,
-        total=0,
-        urgent=None,
-        changing=False,
-        caption=p.wording["now_intro"] if qid not in OWN else "",
-        notice=notice,
-        notice_title=TITLE,
-        form_action=f"{START}/answer",
-        error=error,
-        assessment=None,
-        back=_back(state, qid),
-    )
+    html = question_html(plan, when, state, qid, error=error, value=value, back=_back(state, qid))
     response = Response(html, mimetype="text/html")
     return save(response, state) if flash else response  # a message is shown once
-
-
-def _opens(plan: Plan, week: int) -> str:
-    return day_words(plan.weeks_through(week)[week - 1], plan.params.earliest_day)
 
 
 @checkin_pages.post(f"{START}/answer")
@@ -240,7 +192,8 @@ def answer() -> Response:
     reply = read_reply(question, request.form.get("value"), skip=request.form.get("action") == "skip")
     if reply.kind == "invalid":
         path = question_path(qid)
-        flash = {"path": path, "problems": [reply.message], "value": request.form.get("value")}
+        typed = (request.form.get("value") or "")[:1000]  # shown again once, with its error
+        flash = {"path": path, "problems": [reply.message], "value": typed}
         return _save_or_refuse(go(path), state, flash)
     record(state, qid, reply.value, skip=reply.kind == "skip")
     return _save_or_refuse(go(_next_path(plan, when, state)), state)
@@ -275,11 +228,11 @@ def result() -> Response:
     back = _back(state, "") if state.get("order") else START
     if outcome is None:
         d = plan.kb.disposition_by_id[plan.disposition]
-        return _stopped(d, ["Your walking plan stopped at your last check-in."])
+        return stopped_page(d, ["Your walking plan stopped at your last check-in."])
     if isinstance(outcome, PlanError):
         if outcome.too_early:
             week, _ = place(plan, when)
-            words = plan.params.wording["web_nothing_new"].format(date=_opens(plan, week))
+            words = plan.params.wording["web_nothing_new"].format(date=opens(plan, week))
             html = render_template("checkin_nothing.html", title="Nothing new", text=words, back=back)
             return Response(html, mimetype="text/html")
         html = render_template(
@@ -287,38 +240,7 @@ def result() -> Response:
             again_href=START, again_text="Upload your plan file",
         )  # fmt: skip
         return Response(html, status=400, mimetype="text/html")
-    return Response(_render_result(plan, outcome, back), mimetype="text/html")
-
-
-def _render_result(plan: Plan, result: CheckInResult, back: str) -> str:
-    p, c = result.plan.params, result.checkin
-    w = p.wording
-    if result.escalated:
-        d = result.disposition
-        advice = [a.text for a in result.assessment.advice if a.group == "now"][:3] if result.assessment else []
-        return render_template(
-            "checkin_result.html", title="Stop the walking plan", escalated=True, disposition=d,
-            headline=w["outcome_escalate"].format(title=d.title, timeframe=d.timeframe),
-            reasons=c.reasons, advice=advice, back=back, report=result.assessment is not None,
-        )  # fmt: skip
-    week_text: list[str] = []
-    when_next = ""
-    if result.next_week is not None:
-        week_text = week_lines(result.plan, result.next_week)
-        when_next = w["web_check_in_when"].format(date=day_words(result.next_week, p.earliest_day), day=p.earliest_day)
-    return render_template(
-        "checkin_result.html", title=f"Week {c.week}: {w['colour_' + (c.colour or 'none')]}", escalated=False,
-        outcome=w[f"outcome_{c.outcome}"], reasons=c.reasons, week_head=week_text[0].rstrip(":") if week_text else "",
-        week_items=[x.removeprefix("- ") for x in week_text[1:]],
-        finished=w["finished"] if result.next_week is None else "", when_next=when_next,
-        own_choice=w["own_choice"], safety_net=w["safety_net"], back=back,
-    )  # fmt: skip
-
-
-def _stopped(disposition: Any, lines: list[str]) -> Response:
-    """The plan has stopped (at an earlier check-in, or the answers now need someone)."""
-    html = render_template("checkin_stopped.html", title="Your walking plan has stopped", d=disposition, lines=lines)
-    return Response(html, mimetype="text/html")
+    return Response(result_html(plan, outcome, back), mimetype="text/html")
 
 
 @checkin_pages.get(f"{START}/walking-plan.json")
