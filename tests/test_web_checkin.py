@@ -402,3 +402,52 @@ def test_two_red_weeks_stop_the_plan_without_a_report_to_show(client, clock):
     assert plan.params.wording["two_red_weeks"] in text and "See your full result" not in text
     assert client.get("/check-in/report").headers["Location"] == "/check-in/result"
     assert client.get("/check-in/walking-plan.json").data == plan_bytes(expected.plan)
+
+
+def test_without_a_check_in_every_page_leads_to_the_upload_and_finish_forgets_it(client, clock):
+    for path in (
+        "/check-in/questions/walks_done",
+        "/check-in/result",
+        "/check-in/walking-plan.json",
+        "/check-in/report",
+    ):
+        assert client.get(path).headers["Location"] == "/check-in"
+    assert (
+        client.post("/check-in/answer", data={"question": "walks_done", "value": "3"}).headers["Location"]
+        == "/check-in"
+    )
+    clock.today = START + timedelta(days=4)
+    upload(client, plan_bytes(plan_for(V10)))
+    assert client.get_cookie(COOKIE, path=PATH) is not None
+    finish = client.post("/check-in/start-again")
+    assert finish.headers["Location"] == "/check-in" and client.get_cookie(COOKIE, path=PATH) is None
+    assert client.get("/check-in/result").headers["Location"] == "/check-in"
+
+
+def test_the_change_test_bites_a_step_logic_that_keeps_stale_answers(client, clock, monkeypatch):
+    """A broken copy of ``record`` that only overwrites: the answers given for 3 walks (pain,
+    next morning) reach the check-in after the walks were changed to 0, and the file differs."""
+    import triage.web.checkin_pages as checkin_pages
+
+    def keep_everything(state, qid, value=None, *, skip=False):
+        if skip:
+            state.setdefault("skipped", []).append(qid)
+        else:
+            (state if qid in OWN else state.setdefault("now", {}))[qid] = value
+        if qid not in state.setdefault("order", []):
+            state["order"].append(qid)
+
+    monkeypatch.setattr(checkin_pages, "record", keep_everything)
+    plan = plan_for(V10)
+    answers = checkin_answers(plan, 1, 3, 2, "yes")
+    clock.today = date.fromisoformat(answers["date"])
+    answer_all(client, upload(client, plan_bytes(plan)).headers["Location"], answers)
+    client.post("/check-in/answer", data={"question": "walks_done", "value": "0"})
+    assert (
+        client.post("/check-in/answer", data={"question": "why_no_walks", "action": "skip"}).headers["Location"]
+        == "/check-in/result"
+    )
+    none = {"date": answers["date"], "walks_done": 0, "now": answers["now"], "changes": "no"}
+    saved = json.loads(client.get("/check-in/walking-plan.json").data)
+    assert saved["checkins"][-1]["answers"]["pain_during"] == 2  # stale
+    assert json.dumps(saved) != json.dumps(json.loads(plan_bytes(check_in(plan, none).plan)))

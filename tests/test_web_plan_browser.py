@@ -246,6 +246,11 @@ def test_a_check_in_at_desktop_width_and_an_early_one_with_nothing_new(server, b
         answer_checkin(page, checkin_answers(plan, 1, 3, 7, "yes"))
         assert heading(page).startswith("Week 1: Red")
         look(page, "result-red", checked)
+        page.go_back(wait_until="domcontentloaded")  # the browser's back: the last question, answered
+        assert current_question(page) == "changes"
+        assert page.locator("input[type=radio][name=value][value=no]").is_checked()
+        page.go_forward(wait_until="domcontentloaded")
+        assert heading(page).startswith("Week 1: Red")
         assert {k: v for k, v in checked.items() if v} == {}
         assert page.problems == [], page.problems
     finally:
