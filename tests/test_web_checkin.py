@@ -130,6 +130,13 @@ def test_the_result_offers_the_plan_file_that_triage_plan_writes(client, clock, 
     assert json.loads(client.get("/walking-plan.json").data)["start"] == "2026-01-08"
 
 
+def test_at_walk_normally_the_plan_says_it_is_optional(client):
+    optional = plan_for(V10).params.wording["minimum"]
+    html = finish_questionnaire(client, load_case(CASES_DIR / "V01.json")["answers"])
+    assert optional in html.split('class="web-actions"')[1]
+    assert optional not in finish_questionnaire(client, V10).split('class="web-actions"')[1]
+
+
 def test_no_plan_is_offered_at_urgency_one_or_more(client):
     assert assess(V23).urgency >= 1
     html = finish_questionnaire(client, V23)

@@ -125,6 +125,7 @@ def result_page(step: Step) -> Response:
         pdf=pdf_available(),
         stopped=step.state.progress.status == "stopped-early",
         plan_start=day_words(plan.weeks[0], 1) if plan else None,
+        plan_optional=plan.params.wording["minimum"] if plan and plan.weeks[0].minimum else "",
         plan_print=PLAN_PRINT,
     )
     html = html.replace("</head>", '<link rel="stylesheet" href="/static/result.css">\n</head>', 1)
