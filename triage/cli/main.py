@@ -28,6 +28,10 @@ LAZY_COMMANDS = {
     "plan": LazyCommand(
         "triage.cli.plan:plan_command", "Make a 6-week walking plan from an answers file (urgency 0 only)."
     ),
+    "plan-report": LazyCommand(
+        "triage.cli.plan_report:plan_report_command",
+        "Write a walking plan to print (HTML; PDF with the pdf extra).",
+    ),
     "report": LazyCommand(
         "triage.cli.report:report_command",
         "Write the printable report (HTML; PDF with the pdf extra).",

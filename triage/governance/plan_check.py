@@ -8,11 +8,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from ..kb.plan_params import PLAN_FILE, load_plan_parameters
+from ..kb.plan_printout import drawings_dir, load_printout
 from ..kb.records import Citation, KnowledgeBase, KnowledgeBaseError
 
 # Sections that hold no number: who gets a plan (the ladder's own urgencies), question 5's
-# questions (ids), the words.
-UNCITED = ("who", "changes", "wording")
+# questions (ids), the words, the printout's words (its drawings are cited one by one).
+UNCITED = ("who", "changes", "wording", "printout")
 
 
 def check_plan(
@@ -42,6 +43,23 @@ def check_plan(
             problems.append(f"{PLAN_FILE}: {name!r} is not a disposition that gets a plan")
     if p.escalate_to not in kb.disposition_by_id or kb.disposition_by_id[p.escalate_to].urgency <= p.max_urgency:
         problems.append(f"{PLAN_FILE}: escalate_to {p.escalate_to!r} must be a disposition above the plan's urgency")
+    return problems + _check_drawings(kb, check_citations)
+
+
+def _check_drawings(
+    kb: KnowledgeBase, check_citations: Callable[[KnowledgeBase, tuple[Citation, ...]], Iterable[str]]
+) -> list[str]:
+    """The printed plan's drawings: each cited (quotes verbatim) and its SVG file there."""
+    try:
+        printout = load_printout(kb)
+    except KnowledgeBaseError as error:
+        return list(error.problems)
+    problems = []
+    for d in printout.drawings:
+        found = [*check_citations(kb, d.cite), *_clinical_quotes(kb, d.cite)]
+        problems += [f"{PLAN_FILE}: walking_plan.drawing {d.id}: {x}" for x in dict.fromkeys(found)]
+        if not (drawings_dir() / d.file).is_file():
+            problems.append(f"{PLAN_FILE}: walking_plan.drawing {d.id}: no file reports/drawings/{d.file}")
     return problems
 
 
