@@ -458,3 +458,45 @@ def test_the_change_test_bites_a_step_logic_that_keeps_stale_answers(client, clo
     saved = json.loads(client.get("/check-in/walking-plan.json").data)
     assert saved["checkins"][-1]["answers"]["pain_during"] == 2  # stale
     assert json.dumps(saved) != json.dumps(json.loads(plan_bytes(check_in(plan, none).plan)))
+
+
+# --- the printed plan (triage.report.plan_report.render_plan) -------------------------------------
+
+
+def without_bar(html: str) -> str:
+    """The page less what the web adds: the bar's stylesheet, the bar and its script."""
+    html = html.replace('<link rel="stylesheet" href="/static/result.css">\n', "", 1)
+    return re.sub(
+        r'<nav class="web-actions".*?</nav>\n\n?<script src="/static/print.js"></script>\n', "", html, flags=re.S
+    )
+
+
+def test_print_your_walking_plan_is_the_printed_plan(client):
+    from triage.report.plan_report import render_plan
+
+    html = finish_questionnaire(client, V10)
+    assert 'href="/walking-plan">Print your walking plan' in html
+    page = client.get("/walking-plan")
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    assert without_bar(page.get_data(as_text=True)) == render_plan(plan_for(V10))
+    assert "style-src 'self' 'sha256-" in page.headers["Content-Security-Policy"]
+
+
+def test_no_printed_plan_at_urgency_one_or_more(client):
+    finish_questionnaire(client, V23)
+    assert client.get("/walking-plan").status_code == 404
+
+
+def test_print_your_updated_walking_plan_after_a_check_in(client, clock):
+    from triage.report.plan_report import render_plan
+
+    plan = plan_for(V10)
+    answers = checkin_answers(plan, 1, 3, 2, "yes")
+    clock.today = date.fromisoformat(answers["date"])
+    assert client.get("/check-in/walking-plan").headers["Location"] == "/check-in"
+    answer_all(client, upload(client, plan_bytes(plan)).headers["Location"], answers)
+    assert 'href="/check-in/walking-plan">Print your updated walking plan' in client.get("/check-in/result").get_data(
+        as_text=True
+    )
+    page = client.get("/check-in/walking-plan")
+    assert without_bar(page.get_data(as_text=True)) == render_plan(check_in(plan, answers).plan)

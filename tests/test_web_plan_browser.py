@@ -97,6 +97,16 @@ def look(page, name: str, checked: dict | None = None) -> None:
         page.screenshot(path=f"{SHOTS}/plan-{width}-{name}.png", full_page=True)
 
 
+def printed(page, name: str, checked: dict) -> None:
+    """The printed plan (reports/plan.html.j2, another part's document) is held to the printed
+    documents' own axe standard (tests/test_plan_report_print.py: no serious or critical
+    violation); the web's bar on it is held to the pages' (none at all)."""
+    look(page, name)
+    found = axe_violations(page)
+    checked[name] = [v for v in found if v["impact"] in ("serious", "critical")]
+    checked[f"{name}: the bar"] = [v for v in found if any("web-actions" in str(t) for t in v["targets"])]
+
+
 def heading(page) -> str:
     return page.locator("h1").first.inner_text().strip()
 
@@ -147,6 +157,10 @@ def test_six_weeks_on_the_web(server, browser, clock, tmp_path):
         plan_file = download(page, "plan-0.json", tmp_path, "Download your walking plan")
         plan = make_plan(assess(CASE), START)
         assert plan_file.read_bytes() == plan_bytes(plan)  # what `triage plan --start 2026-01-05` writes
+        press(page, "Print your walking plan")  # the printed plan (render_plan), with a bar to print it
+        printed(page, "print-plan", checked)
+        page.go_back(wait_until="domcontentloaded")
+        assert page_kind(page) == "result"
 
         page.goto(server + "/check-in")
         look(page, "upload", checked)
@@ -180,6 +194,9 @@ def test_six_weeks_on_the_web(server, browser, clock, tmp_path):
             assert positions == sorted(positions), text
             if n == 1:
                 look(page, "result-green", checked)
+                press(page, "Print your updated walking plan")
+                printed(page, "print-updated-plan", checked)
+                page.go_back(wait_until="domcontentloaded")
             plan = check_in(plan, answers).plan
             plan_file = download(page, f"plan-{n}.json", tmp_path, "Download your updated walking plan")
             assert plan_file.read_bytes() == plan_bytes(plan)

@@ -89,7 +89,10 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     page.evaluate(axe.read_text(encoding="utf-8") + "\n;0")  # DevTools evaluation: the page's CSP does not apply
     options = {"runOnly": {"type": "tag", "values": list(DEFAULT_AXE_TAGS)}, "resultTypes": ["violations"]}
     found = page.evaluate("(options) => axe.run(document, options).then(r => r.violations)", options)
-    return [{"id": v["id"], "help": v["help"], "targets": [n["target"] for n in v["nodes"]][:5]} for v in found]
+    return [
+        {"id": v["id"], "impact": v.get("impact"), "help": v["help"], "targets": [n["target"] for n in v["nodes"]][:5]}
+        for v in found
+    ]
 
 
 _KIND_JS = """() => {

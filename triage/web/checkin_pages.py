@@ -26,7 +26,7 @@ from .carry import go, same_origin
 from .checkin_carry import TooLong, clear, load, save
 from .checkin_render import START, TITLE, opens, question_html, result_html, stopped_page
 from .plan_offer import today
-from .plan_pages import download
+from .plan_pages import download, printable
 from .render import document_response
 from .state import read_reply
 
@@ -252,6 +252,22 @@ def download_updated() -> Response:
     if not isinstance(outcome, CheckInResult):
         return go(RESULT)  # nothing new to save
     return download(outcome.plan)
+
+
+@checkin_pages.get(f"{START}/walking-plan")
+def print_updated() -> Response:
+    """The updated plan, printed (the library's render_plan)."""
+    done = _done()
+    if isinstance(done, Response):
+        return done
+    outcome = done[3]
+    if not isinstance(outcome, CheckInResult):
+        return go(RESULT)
+    href = f"{START}/walking-plan.json"
+    return printable(
+        outcome.plan, back=RESULT, back_text="Back to your check-in", download_href=href,
+        download_text="Download your updated walking plan",
+    )  # fmt: skip
 
 
 @checkin_pages.get(f"{START}/report")

@@ -108,7 +108,6 @@ def _sentence(words: str, kind: str) -> str:
 
 
 _STYLE = re.compile(r"<style>(.*?)</style>", re.S)
-PLAN_PRINT = False  # "Print your walking plan": on once the printable plan (triage.report) is in
 
 
 def result_page(step: Step) -> Response:
@@ -126,7 +125,6 @@ def result_page(step: Step) -> Response:
         stopped=step.state.progress.status == "stopped-early",
         plan_start=day_words(plan.weeks[0], 1) if plan else None,
         plan_optional=plan.params.wording["minimum"] if plan and plan.weeks[0].minimum else "",
-        plan_print=PLAN_PRINT,
     )
     html = html.replace("</head>", '<link rel="stylesheet" href="/static/result.css">\n</head>', 1)
     # The result first; what to do with it (print, download, start again) after it.
