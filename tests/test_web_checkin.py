@@ -130,6 +130,14 @@ def test_the_result_offers_the_plan_file_that_triage_plan_writes(client, clock, 
     assert json.loads(client.get("/walking-plan.json").data)["start"] == "2026-01-08"
 
 
+def test_the_top_of_a_long_result_points_to_the_plan_offer_at_its_end(client):
+    html = finish_questionnaire(client, V10)
+    top = html.index('aria-label="Your walking plan"')
+    assert top < html.index("Your result") < html.index('id="walking-plan"')
+    assert 'href="#walking-plan">Get your walking plan</a>' in html[top:]
+    assert 'aria-label="Your walking plan"' not in finish_questionnaire(client, V23)
+
+
 def test_at_walk_normally_the_plan_says_it_is_optional(client):
     optional = plan_for(V10).params.wording["minimum"]
     html = finish_questionnaire(client, load_case(CASES_DIR / "V01.json")["answers"])

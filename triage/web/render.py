@@ -108,6 +108,7 @@ def _sentence(words: str, kind: str) -> str:
 
 
 _STYLE = re.compile(r"<style>(.*?)</style>", re.S)
+_BODY = re.compile(r"<body[^>]*>")
 
 
 def result_page(step: Step) -> Response:
@@ -127,6 +128,8 @@ def result_page(step: Step) -> Response:
         plan_optional=plan.params.wording["minimum"] if plan and plan.weeks[0].minimum else "",
     )
     html = html.replace("</head>", '<link rel="stylesheet" href="/static/result.css">\n</head>', 1)
+    if plan:  # the plan offer is at the end of a long report: say at the top that it is there
+        html = _BODY.sub(lambda m: m.group(0) + "\n" + render_template("result_plan_link.html"), html, count=1)
     # The result first; what to do with it (print, download, start again) after it.
     html = html.replace("</body>", actions + '\n<script src="/static/print.js"></script>\n</body>', 1)
     return document_response(html)
