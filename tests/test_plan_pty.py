@@ -34,7 +34,8 @@ def spawn(tmp_path: Path, *args: str) -> pexpect.spawn:
     env = {**os.environ, "NO_COLOR": "1"}
     env.pop("COLUMNS", None)
     # wide enough that no question wraps: the script reads each "Now:" question off one line
-    return pexpect.spawn(str(TRIAGE), list(args), cwd=str(tmp_path), env=env, encoding="utf-8", timeout=30,
+    # timeout: a guard against a hang only (a loaded machine can take many seconds to start it)
+    return pexpect.spawn(str(TRIAGE), list(args), cwd=str(tmp_path), env=env, encoding="utf-8", timeout=120,
                          dimensions=(40, 250))  # fmt: skip
 
 
