@@ -296,3 +296,20 @@ def test_many_problems_are_listed_bounded_and_fast(client):
     assert reply.status_code == 400
     problems = reply.get_json()["problems"]
     assert len(problems) <= 51 and problems[-1].startswith("and ")
+
+
+def test_an_optional_question_says_optional_once() -> None:
+    """The height question says "(optional)" itself; its hint then says only that it can be skipped."""
+    from triage.web import create_app
+
+    kb = load_knowledge_base()
+    app = create_app()
+    app.config["TESTING"] = True
+    with app.test_request_context():
+        from flask import render_template
+
+        for qid in ("height_cm", "notes"):
+            question = kb.question_by_id[qid]
+            assert not question.required and "optional" in question.text.lower()
+            html = render_template("question.html", question=question, qid=qid, kb=kb)
+            assert html.lower().count("optional") == 1, qid
