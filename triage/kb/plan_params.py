@@ -23,7 +23,7 @@ WORDING_KEYS = (
     "q_changes", "now_prefix", "now_intro", "outcome_up", "outcome_repeat", "outcome_back", "outcome_escalate",
     "rerun_escalates", "two_red_weeks", "finished", "reason_fewer_walks", "reason_amber", "reason_no_walks",
     "reason_red_flag", "reason_changes", "reason_no_backward", "colour_green", "colour_amber", "colour_red",
-    "colour_none", "early", "nothing_new", "week_head", "walks", "walk_days",
+    "colour_none", "early", "nothing_new", "week_head", "walks", "walk_days", "print_plan",
 )  # fmt: skip
 
 
