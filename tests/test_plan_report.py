@@ -138,7 +138,11 @@ def test_every_urgency0_case_renders_a_complete_plan(case: str) -> None:
     assert [t for t, _ in doc.elements].count("h1") == 1 and '<html lang="en">' in html
     week = plan.weeks[0]
     # This week, in the plan's own words, and the safety net.
-    assert str(escape(plan.params.wording["safety_net"])) in html
+    get_help = html.split('id="get-help"')[1].split("</section>")[0]
+    said = " ".join(re.sub(r"<[^>]+>", " ", get_help.split("</h2>")[1]).split())
+    lead, signs = plan.params.wording["safety_net_lead"], plan.params.safety_net_signs
+    assert said == " ".join([lead, *signs])  # the safety net as a list: the terminal's sentence, laid out
+    assert f"{lead.removesuffix(':')} {', or '.join(signs)}." == plan.params.wording["safety_net"]
     assert str(escape(plan.params.wording["own_choice"])) in html
     # The calendar: 6 rows, each with a box for each walk, exercise day and backward walk (later
     # weeks on week 1's days, tests/test_plan_calendar.py); minutes only for week 1.

@@ -48,6 +48,12 @@ def week_lines(plan: Plan, week: Week) -> list[str]:
     return lines
 
 
+def safety_net_lines(plan: Plan) -> list[str]:
+    """When to get help, as a lead and a list of signs (NHS style: several signs as a list)."""
+    p = plan.params
+    return [p.wording["safety_net_lead"], *(f"- {sign}" for sign in p.safety_net_signs)]
+
+
 def _print_line(plan: Plan, print_command: str | None) -> list[str]:
     """How to print the plan, when the front end has a command for it (the terminal does)."""
     return [plan.params.wording["print_plan"].format(command=print_command)] if print_command else []
@@ -67,7 +73,7 @@ def plan_lines(plan: Plan, file: str, print_command: str | None = None) -> list[
             ),
         ]
     lines += _print_line(plan, print_command)
-    lines += ["", w["own_choice"], w["safety_net"]]
+    lines += ["", w["own_choice"], *safety_net_lines(plan)]
     return lines
 
 
@@ -97,5 +103,5 @@ def result_lines(result: CheckInResult, file: str, print_command: str | None = N
             ),
             *_print_line(plan, print_command),
         ]
-    lines += ["", w["own_choice"], w["safety_net"]]
+    lines += ["", w["own_choice"], *safety_net_lines(plan)]
     return lines

@@ -188,6 +188,7 @@ def plan_context(plan: Plan, printout: Printout | None = None) -> dict[str, Any]
         if plan.status == "escalated"
         else None,
         "for_result": words["for_result"].format(title=first_d.title),
+        "safety_net_signs": list(p.safety_net_signs),
         "weeks_span": words["weeks_span"].format(
             first=day_words(weeks[0], 1), last=day_words(weeks[-1], p.days_per_week)
         ),
