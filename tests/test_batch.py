@@ -6,6 +6,7 @@ import csv
 import io
 import itertools
 import json
+import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -128,3 +129,77 @@ def test_streams_with_bounded_read_ahead(jobs: int) -> None:
     assert first[1] == cli_batch.CHUNK and first[0].count(b"\n") == cli_batch.CHUNK
     assert read <= cli_batch.CHUNK * (jobs * cli_batch.AHEAD + 1) + 1
     results.close()
+
+
+def _descendants(pid: int) -> dict[int, int]:
+    """Every process under ``pid`` (Linux /proc), as {pid: parent pid}."""
+    parents: dict[int, int] = {}
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat_file.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat_file.parent.name)] = int(fields[1])
+    found: dict[int, int] = {}
+    frontier = [pid]
+    while frontier:
+        parent = frontier.pop()
+        for child, its_parent in parents.items():
+            if its_parent == parent and child not in found:
+                found[child] = parent
+                frontier.append(child)
+    return found
+
+
+def _is_worker(pid: int, parent: int, batch: int) -> bool:
+    """Not multiprocessing's helpers: its resource tracker, and the fork server (a child of
+    the batch) that the workers fork from."""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+    return b"resource_tracker" not in command and not (parent == batch and b"forkserver" in command)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_a_killed_worker_ends_the_batch_with_exit_2_not_a_hang(tmp_path: Path) -> None:
+    """multiprocessing.Pool waits for ever for the rows of a worker that died (kill -9, out of
+    memory). The batch must say so and stop, leaving no results file."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "out.jsonl"
+    row = (json.dumps(base_answers()) + "\n").encode()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "triage", "batch", "-", "-o", str(out), "--jobs", "2"],
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdin is not None
+    try:
+        process.stdin.write(row * (cli_batch.CHUNK + 1))  # one chunk is sent to the workers
+        process.stdin.flush()
+        workers: list[int] = []
+        for _ in range(600):
+            workers = [pid for pid, parent in _descendants(process.pid).items() if _is_worker(pid, parent, process.pid)]
+            if workers:
+                break
+            time.sleep(0.1)
+        assert workers, "no worker process started"
+        for pid in workers:
+            os.kill(pid, signal.SIGKILL)
+        process.stdin.write(row * cli_batch.CHUNK * 4)
+        process.stdin.close()
+    except BrokenPipeError:
+        pass  # the batch already stopped: what it said is checked below
+    try:
+        process.wait(timeout=120)  # a hang fails here, it does not block the suite
+    finally:
+        process.kill()
+    assert process.stderr is not None
+    stderr = process.stderr.read()
+    assert process.returncode == 2, stderr.decode()
+    assert "a worker process stopped before it finished its rows" in stderr.decode()
+    assert not out.exists()

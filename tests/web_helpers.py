@@ -89,7 +89,10 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     page.evaluate(axe.read_text(encoding="utf-8") + "\n;0")  # DevTools evaluation: the page's CSP does not apply
     options = {"runOnly": {"type": "tag", "values": list(DEFAULT_AXE_TAGS)}, "resultTypes": ["violations"]}
     found = page.evaluate("(options) => axe.run(document, options).then(r => r.violations)", options)
-    return [{"id": v["id"], "help": v["help"], "targets": [n["target"] for n in v["nodes"]][:5]} for v in found]
+    return [
+        {"id": v["id"], "impact": v.get("impact"), "help": v["help"], "targets": [n["target"] for n in v["nodes"]][:5]}
+        for v in found
+    ]
 
 
 _KIND_JS = """() => {
@@ -162,3 +165,21 @@ def walk_case(page: Any, base: str, answers: dict[str, Any], *, confirm: bool = 
 
 def load_json(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+@contextlib.contextmanager
+def serving_app(app: Any) -> Iterator[str]:
+    """A Flask app served in this process (werkzeug, a thread), for a test that changes the
+    app's config while a browser uses it (such as the walking plan's clock, ``TODAY``)."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)

@@ -40,6 +40,23 @@ def _first_difference(a: Any, b: Any, where: str = "") -> str:
     return where or "the whole file"
 
 
+def plan_from(start: date, answers: dict[str, Any], checkins: list[Any], kb: KnowledgeBase) -> Plan:
+    """The plan worked out from its trusted parts alone: the answers, the start date and each
+    check-in's answers (a front end that keeps only these rebuilds the plan with it).
+    PlanError if they do not make a plan."""
+    try:
+        assessment = assess(answers, kb=kb)
+    except AnswersError as error:
+        raise PlanError([f"answers: {p}" for p in error.problems]) from None
+    plan = make_plan(assessment, start, params=load_plan_parameters(kb))
+    for n, record in enumerate(checkins, 1):
+        try:
+            plan = check_in(plan, record).plan
+        except PlanError as error:
+            raise PlanError([f"check-in {n}: {p}" for p in error.problems], urgency=error.urgency) from None
+    return plan
+
+
 def read_plan(text: str, kb: KnowledgeBase) -> tuple[Plan, list[str]]:
     """The plan in a plan file's text, recomputed; (plan, notes). PlanError if refused (its
     ``urgency`` > 0 when the assessment, run again, now needs someone to look at the knee)."""
@@ -62,7 +79,6 @@ def read_plan(text: str, kb: KnowledgeBase) -> tuple[Plan, list[str]]:
     if problems:
         raise PlanError(problems)
     notes: list[str] = []
-    params = load_plan_parameters(kb)
     same_kb = (
         data.get("knowledge_base", {}).get("sha256") == kb.sha256
         if isinstance(data.get("knowledge_base"), dict)
@@ -74,21 +90,16 @@ def read_plan(text: str, kb: KnowledgeBase) -> tuple[Plan, list[str]]:
             "your answers were assessed again, and the plan worked out again."
         )
     try:
-        assessment = assess(answers, kb=kb)
-    except AnswersError as error:
-        problems = [f"answers: {p}" for p in error.problems]
-        if not same_kb:  # a newer knowledge base asks more: the plan must start again from the questions
-            problems.append(
+        plan = plan_from(start, answers, [record.get("answers") for record in checkins], kb)
+    except PlanError as error:
+        if not same_kb and error.problems and error.problems[0].startswith("answers: "):
+            # a newer knowledge base asks more: the plan must start again from the questions
+            more = (
                 f"the knowledge base (version {kb.version}) has questions your plan's answers do not cover: "
                 "answer them with triage ask, then make a new plan with triage plan"
             )
-        raise PlanError(problems) from None
-    plan = make_plan(assessment, start, params=params)
-    for n, record in enumerate(checkins, 1):
-        try:
-            plan = check_in(plan, record.get("answers")).plan
-        except PlanError as error:
-            raise PlanError([f"check-in {n}: {p}" for p in error.problems], urgency=error.urgency) from None
+            raise PlanError([*error.problems, more], urgency=error.urgency) from None
+        raise
     if same_kb:
         expected = json.loads(plan_bytes(plan))
         if data != expected:

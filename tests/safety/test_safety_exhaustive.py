@@ -49,12 +49,14 @@ def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
 
 
 def assess_all(answer_sets: list[dict[str, Any]]) -> list[tuple[int, list[str], list[str]]]:
-    """Assess many answer sets, on every core (fork: each worker compiles the engine once)."""
+    """Assess many answer sets, on every core (each worker compiles the engine once). The
+    workers fork from a forkserver: forking pytest itself, which may have threads, can hang."""
     workers = min(os.cpu_count() or 1, 4)
     chunks = list(_chunks(answer_sets, 50))
     if workers == 1 or len(answer_sets) < 200:
         return [r for c in chunks for r in _assess_chunk(c)]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    with multiprocessing.get_context(method).Pool(workers) as pool:
         return [r for part in pool.imap(_assess_chunk, chunks) for r in part]
 
 

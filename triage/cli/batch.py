@@ -16,8 +16,10 @@ import multiprocessing
 import os
 import sys
 from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, NoReturn
 
 import click
 
@@ -64,16 +66,37 @@ def _results(rows: Iterator[Row], jobs: int, kb: KnowledgeBase) -> Iterator[tupl
         for chunk in _chunks(rows):
             yield _encoded(chunk, kb)
         return
-    # fork where there is one: the workers start with the modules already imported
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with multiprocessing.get_context(method).Pool(jobs, initializer=_start_worker) as pool:
-        pending: collections.deque[Any] = collections.deque()
+    # concurrent.futures, not multiprocessing.Pool: a worker that dies raises BrokenProcessPool
+    # here instead of leaving a result that never comes (a hang).
+    pool = ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_start_worker)
+    wait = True
+    try:
+        pending: collections.deque[Future[tuple[bytes, int, int]]] = collections.deque()
         for chunk in _chunks(rows):
-            pending.append(pool.apply_async(_work, (chunk,)))
+            pending.append(pool.submit(_work, chunk))
             if len(pending) >= jobs * AHEAD:
-                yield pending.popleft().get()
+                yield pending.popleft().result()
         while pending:
-            yield pending.popleft().get()
+            yield pending.popleft().result()
+    except BrokenProcessPool:
+        # Waiting for a broken pool can itself hang (its feeder thread blocked on a full pipe):
+        # the caller ends the process instead (_stop_now).
+        wait = False
+        raise
+    finally:
+        pool.shutdown(wait=wait, cancel_futures=True)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """forkserver where there is one: workers fork from a small server process that has one
+    thread, never from this process, which may have others (a fork then can deadlock the child:
+    it hung a test run on Python 3.12). The server imports this module once, so each worker
+    starts with it imported. Elsewhere (Windows, macOS before fork was safe): spawn."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
 
 
 def _count_lines(path: str) -> int | None:
@@ -154,6 +177,9 @@ def batch_command(input_file: str, output: str, input_format: str | None, jobs: 
         fail([f"{shown_key(input_file)}: {error.reason}"], "cannot read the input (no results file written)")
     except FileExistsError:
         fail([f"{shown_key(output)} appeared while the batch ran; use --force to replace it"], "will not overwrite")
+    except BrokenProcessPool:  # a worker was killed (out of memory, a signal): say so, never hang
+        kept = "the results written before it are incomplete" if output == "-" else "no results file written"
+        _stop_now(["a worker process stopped before it finished its rows", kept], "could not finish the batch")
     except OSError as error:  # a full disk, a folder we may not write to, a closed pipe
         where = "standard output" if output == "-" else shown_key(output)
         kept = "the results written before it are incomplete" if output == "-" else "no results file written"
@@ -175,6 +201,18 @@ def _reading(lines: Iterator[bytes | None]) -> Iterator[bytes | None]:
         yield from lines
     except OSError as error:
         raise _ReadFailed(error) from None
+
+
+def _stop_now(problems: list[str], heading: str) -> NoReturn:
+    """Say why, then exit 2 at once. A normal exit joins the broken pool's threads, and one of
+    them may wait for ever on a pipe no worker reads. The results file is already removed."""
+    from .common import fail
+
+    with contextlib.suppress(SystemExit, Exception):
+        fail(problems, heading)
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.flush()
+    os._exit(2)
 
 
 def _silence_stdout() -> None:

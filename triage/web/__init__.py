@@ -23,6 +23,8 @@ MAX_BODY = 64 * 1024  # bytes; a full answers file with the longest notes is abo
 # (module, blueprint attribute): the app's feature areas, in registration order.
 BLUEPRINTS: tuple[tuple[str, str], ...] = (
     ("triage.web.pages", "pages"),
+    ("triage.web.plan_pages", "plan_pages"),  # the walking plan from the result page (docs/web.md)
+    ("triage.web.checkin_pages", "checkin_pages"),  # the walking plan's weekly check-in
     ("triage.web.api", "api"),
     ("triage.web.fhir", "fhir_api"),  # FHIR: the Questionnaire and $next-question (docs/fhir.md)
 )

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..ambulance_check import emergency_causes, question_to_revisit
 from ..assessment import Assessment
+from ..early_stop import RECORD_KEY
 from ..flow import EMERGENCY, URGENT, Flow
 from ..kb.conditions import condition_holds
 from ..kb.records import KnowledgeBase, Question
@@ -133,3 +134,14 @@ def urgent_notice(step: Step) -> str | None:
         rest = summary[len(d.title) + 1 :].strip()
         summary = rest[:1].upper() + rest[1:]
     return f"{summary} Your answers so far already mean this. {more} whether you need an ambulance instead."
+
+
+def answers_file(step: Step) -> dict[str, Any]:
+    """The answers as "Download my answers" saves them (with the early-stop record after an
+    early stop), which `triage assess` and `triage plan` accept."""
+    progress = step.flow.progress
+    kb = step.flow.kb
+    answers: dict[str, Any] = {q.id: progress.answers[q.id] for q in kb.questions if q.id in progress.answers}
+    if progress.status == "stopped-early" and progress.early_stop is not None:
+        answers[RECORD_KEY] = progress.early_stop  # a complete record: `triage assess` accepts it
+    return answers

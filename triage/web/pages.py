@@ -15,11 +15,10 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request
 
-from ..early_stop import RECORD_KEY
 from ..flow import Flow
 from ..kb.load import load_knowledge_base
 from .carry import clear, go, load, same_origin, save
-from .journey import UNSET, Step, advance, where
+from .journey import UNSET, Step, advance, answers_file, where
 from .render import render_step, result_page
 from .state import WebState
 
@@ -199,7 +198,8 @@ def start_again() -> Response:
     return response
 
 
-def _finished() -> Step | Response:
+def finished_step() -> Step | Response:
+    """The questionnaire's finished step (the result), or a redirect to where the person is."""
     kb = load_knowledge_base()
     loaded = load()
     if loaded is None:
@@ -210,15 +210,10 @@ def _finished() -> Step | Response:
 
 @pages.get("/answers.json")
 def download_answers() -> Response:
-    step = _finished()
+    step = finished_step()
     if isinstance(step, Response):
         return step
-    kb = load_knowledge_base()
-    progress = step.state.progress
-    answers: dict[str, Any] = {q.id: progress.answers[q.id] for q in kb.questions if q.id in progress.answers}
-    if progress.status == "stopped-early" and progress.early_stop is not None:
-        answers[RECORD_KEY] = progress.early_stop  # a complete record: `triage assess` accepts it
-    body = json.dumps(answers, indent=2, ensure_ascii=False) + "\n"
+    body = json.dumps(answers_file(step), indent=2, ensure_ascii=False) + "\n"
     return Response(
         body,
         mimetype="application/json",
@@ -232,7 +227,7 @@ def download_pdf() -> Response:
 
     if not pdf_available():
         abort(404)
-    step = _finished()
+    step = finished_step()
     if isinstance(step, Response):
         return step
     pdf = render_pdf(render_report(step.assessment, now=report_time()))

@@ -19,8 +19,12 @@ from .state import NOT_SURE
 
 
 def _choices(step: Step) -> list[tuple[str, str]]:
-    question = step.question
-    assert question is not None
+    assert step.question is not None
+    return choices_of(step.question)
+
+
+def choices_of(question: Any) -> list[tuple[str, str]]:
+    """A question's radios: (value, label); yes and no for a yes/no question."""
     if question.type == "boolean":
         return [("yes", "Yes"), ("no", "No")]
     if question.type == "choice":
@@ -109,15 +113,28 @@ _STYLE = re.compile(r"<style>(.*?)</style>", re.S)
 def result_page(step: Step) -> Response:
     """The printable report, as the triage report command writes it, plus a bar of actions
     (print, PDF, answers, start again) that is hidden when printing."""
+    from ..plan_text import day_words
     from ..report.report import pdf_available, render_report, report_time
+    from .plan_offer import plan_for
 
     html = render_report(step.assessment, now=report_time())
+    plan = plan_for(step)  # urgency 0 only: the walking plan is offered
     actions = render_template(
-        "result_actions.html", pdf=pdf_available(), stopped=step.state.progress.status == "stopped-early"
+        "result_actions.html",
+        pdf=pdf_available(),
+        stopped=step.state.progress.status == "stopped-early",
+        plan_start=day_words(plan.weeks[0], 1) if plan else None,
+        plan_optional=plan.params.wording["minimum"] if plan and plan.weeks[0].minimum else "",
     )
     html = html.replace("</head>", '<link rel="stylesheet" href="/static/result.css">\n</head>', 1)
     # The result first; what to do with it (print, download, start again) after it.
     html = html.replace("</body>", actions + '\n<script src="/static/print.js"></script>\n</body>', 1)
+    return document_response(html)
+
+
+def document_response(html: str) -> Response:
+    """A whole report-like document as a page: its inline <style> elements allowed by hash in
+    the Content-Security-Policy (nothing else inline is)."""
     response = Response(html, mimetype="text/html")
     hashes = " ".join(
         f"'sha256-{base64.b64encode(hashlib.sha256(m.encode('utf-8')).digest()).decode()}'"

@@ -15,6 +15,9 @@ travels in a cookie that only this server can read:
 
 A cookie holds at most 4 KB, so a long state (2,000 characters of notes) is split over up to
 ``MAX_CHUNKS`` cookies.
+
+The walking-plan check-in (triage/web/checkin_carry.py) seals its own state the same way,
+under another cookie name and another ``aad``, so one state can never be read as the other.
 """
 
 from __future__ import annotations
@@ -56,17 +59,17 @@ def make_key(environ: Mapping[str, str] = os.environ) -> bytes:
     return key
 
 
-def seal(key: bytes, text: str, *, now: float | None = None) -> str:
+def seal(key: bytes, text: str, *, now: float | None = None, aad: bytes = _AAD) -> str:
     stamp = struct.pack(">Q", int(time.time() if now is None else now))
     nonce = os.urandom(12)
-    sealed = AESGCM(key).encrypt(nonce, stamp + zlib.compress(text.encode("utf-8"), 9), _AAD)
+    sealed = AESGCM(key).encrypt(nonce, stamp + zlib.compress(text.encode("utf-8"), 9), aad)
     return base64.urlsafe_b64encode(nonce + sealed).decode("ascii").rstrip("=")
 
 
-def open_sealed(key: bytes, token: str, *, now: float | None = None) -> str:
+def open_sealed(key: bytes, token: str, *, now: float | None = None, aad: bytes = _AAD) -> str:
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        plain = AESGCM(key).decrypt(raw[:12], raw[12:], _AAD)
+        plain = AESGCM(key).decrypt(raw[:12], raw[12:], aad)
     except (ValueError, binascii.Error, InvalidTag):
         raise SealError("changed or from another key") from None
     (made,) = struct.unpack(">Q", plain[:8])
@@ -79,14 +82,14 @@ def open_sealed(key: bytes, token: str, *, now: float | None = None) -> str:
         raise SealError("unreadable") from None
 
 
-def chunk_names() -> list[str]:
-    return [COOKIE if i == 0 else f"{COOKIE}-{i}" for i in range(MAX_CHUNKS)]
+def chunk_names(cookie: str = COOKIE) -> list[str]:
+    return [cookie if i == 0 else f"{cookie}-{i}" for i in range(MAX_CHUNKS)]
 
 
-def read_token(cookies: Mapping[str, str]) -> str | None:
+def read_token(cookies: Mapping[str, str], cookie: str = COOKIE) -> str | None:
     """The sealed text from the request's cookies (None when there is none)."""
     parts: list[str] = []
-    for name in chunk_names():
+    for name in chunk_names(cookie):
         part = cookies.get(name)
         if not part:
             break
