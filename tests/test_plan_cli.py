@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import shlex
 import stat
 from pathlib import Path
 
+from click.testing import Result
 from helpers import CASES_DIR, base_answers, load_case, run_cli
 
 from triage import assess, load_knowledge_base
+from triage.cli.plan import print_command
 
 KB = load_knowledge_base()
 
@@ -18,13 +21,15 @@ def write(path: Path, data) -> str:
     return str(path)
 
 
-def lines_for_checkin(answers: dict, walks: int = 3, pain: int = 2) -> str:
-    """Piped replies: the traffic light, every "Now:" as before, question 5 "no"."""
+def lines_for_checkin(answers: dict, walks: int = 3, pain: int = 2, replies_now: dict | None = None) -> str:
+    """Piped replies: the traffic light, every "Now:" as before (or as ``replies_now`` says),
+    question 5 "no"."""
     replies = [str(walks), str(pain), "1"]
     for q in KB.questions:
         if q.red_flag and not q.asked_when:
             value = answers[q.id]
-            replies.append(("y" if value else "n") if q.type == "boolean" else str(q.choice_values.index(value) + 1))
+            reply = ("y" if value else "n") if q.type == "boolean" else str(q.choice_values.index(value) + 1)
+            replies.append((replies_now or {}).get(q.id, reply))
     return "\n".join([*replies, "2"]) + "\n"
 
 
@@ -102,3 +107,47 @@ def test_under_another_knowledge_base_a_result_that_needs_someone_stops_the_plan
     result = run_cli("checkin", str(plan), "--date", "2026-01-09", input="")
     assert result.exit_code == 3 and "assessed again" in result.output
     assert json.loads(plan.read_text()) == data  # nothing written
+
+
+def print_lines(output: str) -> list[str]:
+    return [line for line in output.splitlines() if line.startswith("To print your plan: ")]
+
+
+def run_print_line(line: str) -> Result:
+    """Run the command the line tells the person to type, as they would."""
+    command = shlex.split(line.removeprefix("To print your plan: "))
+    assert command[:2] == ["triage", "plan-report"], line
+    return run_cli(*command[1:])
+
+
+def test_plan_and_checkin_say_how_to_print_the_plan_in_a_command_that_works(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)  # names as a person types them: the lines do not depend on the temp path
+    monkeypatch.setenv("COLUMNS", "80")
+    write(tmp_path / "a.json", base_answers())
+    made = run_cli("plan", "a.json", "-o", "my plan.json", "--start", "2026-01-05")
+    assert made.exit_code == 0, made.output
+    assert print_lines(made.output) == ["To print your plan: triage plan-report 'my plan.json' -o 'my plan.html'"]
+    assert "triage checkin 'my plan.json'" in " ".join(made.output.split())  # both commands quoted for the shell
+    assert max(len(line) for line in made.output.splitlines()) <= 80
+    printed = run_print_line(print_lines(made.output)[0])
+    assert printed.exit_code == 0, printed.output
+    assert "Your 6-week calendar" in (tmp_path / "my plan.html").read_text(encoding="utf-8")
+
+    week1 = run_cli("checkin", "my plan.json", "--date", "2026-01-09", input=lines_for_checkin(base_answers()))
+    assert week1.exit_code == 0 and "Week 2 of 6" in week1.output
+    assert print_lines(week1.output) == print_lines(made.output)
+    assert max(len(line) for line in week1.output.splitlines()) <= 80
+    assert run_print_line(print_lines(week1.output)[0]).exit_code == 2  # the printout is there: no overwrite
+
+    # A check-in that stops the plan stays on what to do now: no printing line.
+    flag = next(q for q in KB.questions if q.red_flag and not q.asked_when and q.type == "boolean" and q.id != "injury")
+    replies = lines_for_checkin(base_answers(), replies_now={flag.id: "s"})  # "not sure"
+    stopped = run_cli("checkin", "my plan.json", "--date", "2026-01-16", input=replies)
+    assert stopped.exit_code == 3 and "Stop the walking plan" in stopped.output, stopped.output
+    assert print_lines(stopped.output) == []
+
+
+def test_the_print_command_names_an_html_file_next_to_the_plan() -> None:
+    assert print_command("triage-plan.json") == "triage plan-report triage-plan.json -o triage-plan.html"
+    assert print_command("plans/knee") == "triage plan-report plans/knee -o plans/knee.html"
+    assert print_command("p.html") == "triage plan-report p.html -o p.html.html"  # never the plan file itself

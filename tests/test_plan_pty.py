@@ -26,6 +26,7 @@ PROMPT = r"\) > "
 KB = load_knowledge_base()
 CASE = load_case(CASES_DIR / "V10.json")["answers"]  # try-backward-walking, pain 4, over 30 minutes
 START = "2026-01-05"
+PRINT_LINE = "To print your plan: triage plan-report triage-plan.json -o triage-plan.html"
 
 pytestmark = pytest.mark.skipif(not TRIAGE.exists(), reason="the triage script is not installed in this environment")
 
@@ -87,6 +88,7 @@ def test_six_weeks_in_a_terminal(tmp_path: Path) -> None:
     child = spawn(tmp_path, "plan", "answers.json", "--start", START)
     child.expect("Walk 3 times, 20 minutes each")
     child.expect("10 minutes of backward walking")
+    child.expect_exact(PRINT_LINE)
     child.expect("own choice")
     assert finish(child) == 0
     plan_file = tmp_path / "triage-plan.json"
@@ -124,6 +126,7 @@ def test_six_weeks_in_a_terminal(tmp_path: Path) -> None:
         answer_now(child, answers, {})
         for text in expected:
             child.expect(text)
+        child.expect_exact(PRINT_LINE)  # every week, how to print the plan as it is now
         assert finish(child) == 0
 
     # week 5 missed; on day 2 of week 6 something new: a red flag, answered "not sure"
@@ -135,6 +138,7 @@ def test_six_weeks_in_a_terminal(tmp_path: Path) -> None:
     before_advice = child.before
     child.expect(pexpect.EOF)
     assert "Week 6" not in before_advice  # the new result comes first
+    assert "To print" not in before_advice + child.before  # an escalation stays on what to do now
     child.close()
     assert child.exitstatus == 3
 

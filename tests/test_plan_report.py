@@ -138,15 +138,23 @@ def test_every_urgency0_case_renders_a_complete_plan(case: str) -> None:
     assert [t for t, _ in doc.elements].count("h1") == 1 and '<html lang="en">' in html
     week = plan.weeks[0]
     # This week, in the plan's own words, and the safety net.
-    assert str(escape(plan.params.wording["safety_net"])) in html
+    get_help = html.split('id="get-help"')[1].split("</section>")[0]
+    said = " ".join(re.sub(r"<[^>]+>", " ", get_help.split("</h2>")[1]).split())
+    lead, signs = plan.params.wording["safety_net_lead"], plan.params.safety_net_signs
+    assert said == " ".join([lead, *signs])  # the safety net as a list: the terminal's sentence, laid out
+    assert f"{lead.removesuffix(':')} {', or '.join(signs)}." == plan.params.wording["safety_net"]
     assert str(escape(plan.params.wording["own_choice"])) in html
-    # The calendar: 6 rows; week 1 with a box for each walk, exercise day and backward walk.
+    # The calendar: 6 rows, each with a box for each walk, exercise day and backward walk (later
+    # weeks on week 1's days, tests/test_plan_calendar.py); minutes only for week 1.
     calendar = html.split('id="calendar"')[1].split("</table>")[0]
     assert calendar.count('<th scope="row"') == plan.params.weeks
     boxes = calendar.count('class="box"')
-    assert boxes == len(week.walk_days) + len(week.strength_days) + len(week.backward_days)
-    assert calendar.count(f"Walk {week.minutes_per_walk} min") == week.walks
-    assert calendar.count("Set at your check-in") == plan.params.weeks - 1  # later weeks: set at the check-in
+    assert boxes == plan.params.weeks * (len(week.walk_days) + len(week.strength_days) + len(week.backward_days))
+    words = " ".join(re.sub(r"<[^>]+>", " ", calendar).split())
+    assert words.count(f"Walk {week.minutes_per_walk} min") == week.walks
+    assert calendar.count('class="blank"') == (plan.params.weeks - 1) * week.walks
+    later = calendar.count("Minutes set at your check-in on") + calendar.count("Minutes and days set at your")
+    assert later == plan.params.weeks - 1  # later weeks: minutes set at the check-in
     assert ("Backward" in calendar) == (plan.first_disposition == "try-backward-walking")
     assert ("at least" in calendar) == (plan.first_disposition == "walk-normally")
     # Dates written out, on the right days: week 1 starts on the plan's start date.

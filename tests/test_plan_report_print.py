@@ -1,8 +1,9 @@
 """The printed walking plan on paper: headless Chromium (US Letter and A4) and WeasyPrint (A4),
 checked with poppler. The page budget: at most 2 pages before any check-in, at most 3 with
 check-ins; no page under a quarter full; the calendar starts a page of its own and holds all
-6 weeks. Plus an offline axe-core check. Set REPORT_ARTIFACTS to a folder to keep the PDFs
-and PNGs (docs/plan.md says what was looked at)."""
+6 weeks, with their days (a week not set yet too: its note and its check-in day). Plus an
+offline axe-core check. Set REPORT_ARTIFACTS to a folder to keep the PDFs and PNGs
+(docs/plan.md says what was looked at)."""
 
 from __future__ import annotations
 
@@ -49,6 +50,10 @@ def problems(pdf: Path, plan: Plan) -> list[str]:
         found.append(f"the calendar does not start page {calendar[0]}: {page[:80]!r}")
     if not all(f"Week {n}" in page for n in range(1, plan.params.weeks + 1)):
         found.append("the calendar does not fit on its page")
+    active = plan.status == "active"
+    later = sum(w.step is None for w in plan.weeks) if active else 0
+    if page.count("set at your") != later or page.count("Check in") != (plan.params.weeks if active else 0):
+        found.append("the weeks not set yet are not all on the calendar's page, with their check-in days")
     for other in ("This week", "Your exercises", "How it is going"):
         if other in page:
             found.append(f"{other!r} is on the calendar's page")

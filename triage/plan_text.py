@@ -48,8 +48,20 @@ def week_lines(plan: Plan, week: Week) -> list[str]:
     return lines
 
 
-def plan_lines(plan: Plan, file: str) -> list[str]:
-    """The plan's current week with the check-in date, the own-choice note and the safety net."""
+def safety_net_lines(plan: Plan) -> list[str]:
+    """When to get help, as a lead and a list of signs (NHS style: several signs as a list)."""
+    p = plan.params
+    return [p.wording["safety_net_lead"], *(f"- {sign}" for sign in p.safety_net_signs)]
+
+
+def _print_line(plan: Plan, print_command: str | None) -> list[str]:
+    """How to print the plan, when the front end has a command for it (the terminal does)."""
+    return [plan.params.wording["print_plan"].format(command=print_command)] if print_command else []
+
+
+def plan_lines(plan: Plan, file: str, print_command: str | None = None) -> list[str]:
+    """The plan's current week with the check-in date, how to print the plan (given a
+    command), the own-choice note and the safety net."""
     w = plan.params.wording
     week = plan.current_week
     lines = week_lines(plan, week)
@@ -60,12 +72,15 @@ def plan_lines(plan: Plan, file: str) -> list[str]:
                 date=day_words(week, plan.params.earliest_day), day=plan.params.earliest_day, file=file
             ),
         ]
-    lines += ["", w["own_choice"], w["safety_net"]]
+    lines += _print_line(plan, print_command)
+    lines += ["", w["own_choice"], *safety_net_lines(plan)]
     return lines
 
 
-def result_lines(result: CheckInResult, file: str) -> list[str]:
-    """What a check-in gives: an escalation first, else the colour, the outcome and next week."""
+def result_lines(result: CheckInResult, file: str, print_command: str | None = None) -> list[str]:
+    """What a check-in gives: an escalation first, else the colour, the outcome, next week and
+    how to print the plan (given a command; not after an escalation, which stays on what to
+    do now)."""
     plan, c = result.plan, result.checkin
     w = plan.params.wording
     if result.escalated:
@@ -78,7 +93,7 @@ def result_lines(result: CheckInResult, file: str) -> list[str]:
     lines.append(w[f"outcome_{c.outcome}"])
     lines += list(c.reasons)
     if result.next_week is None:
-        lines += ["", w["finished"]]
+        lines += ["", w["finished"], *_print_line(plan, print_command)]
     else:
         lines += ["", *week_lines(plan, result.next_week)]
         lines += [
@@ -86,6 +101,7 @@ def result_lines(result: CheckInResult, file: str) -> list[str]:
             w["check_in_when"].format(
                 date=day_words(result.next_week, plan.params.earliest_day), day=plan.params.earliest_day, file=file
             ),
+            *_print_line(plan, print_command),
         ]
-    lines += ["", w["own_choice"], w["safety_net"]]
+    lines += ["", w["own_choice"], *safety_net_lines(plan)]
     return lines

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shlex
 import sys
 from datetime import date
 from pathlib import Path
@@ -31,6 +32,14 @@ from .questionnaire import Interrupted
 EXIT_SEE_SOMEONE = 3  # no plan (or the plan stopped): the person needs to see someone
 DEFAULT_PLAN_FILE = "triage-plan.json"
 SIDECAR = ".checkin"
+
+
+def print_command(plan_file: str) -> str:
+    """The command that prints this plan: the HTML next to the plan file (plan.json ->
+    plan.html), quoted for the shell when the name needs it."""
+    path = Path(plan_file)
+    html = path.with_suffix(".html") if path.suffix.lower() != ".html" else path.with_name(path.name + ".html")
+    return f"triage plan-report {shlex.quote(plan_file)} -o {shlex.quote(str(html))}"
 
 
 def _date(text: str | None, what: str) -> date:
@@ -97,7 +106,7 @@ def plan_command(answers_file: str, output: str, start_text: str | None, force: 
         fail([f"{output} exists; use --force to replace it"], "nothing written:")
     except OSError as error:
         fail([f"{output}: {error.strerror or error}"], "nothing written:")
-    _echo([f"Your walking plan is in {output}.", "", *plan_lines(plan, output)])
+    _echo([f"Your walking plan is in {output}.", "", *plan_lines(plan, shlex.quote(output), print_command(output))])
 
 
 @click.command("checkin", short_help="The weekly check-in of a walking plan: how did this week go?")
@@ -117,6 +126,7 @@ def checkin_command(plan_file: str, date_text: str | None) -> None:
     from .checkin_ask import ask_checkin
 
     when = _date(date_text, "--date")
+    again = f"triage checkin {shlex.quote(plan_file)}"  # as the person types it again
     path = Path(plan_file)
     lock = FileLock(path.with_name(f".{path.name}.lock"))
     try:
@@ -166,10 +176,10 @@ def checkin_command(plan_file: str, date_text: str | None) -> None:
         answers = ask_checkin(plan, when, console, state, save)
         result = check_in(plan, answers)
     except Interrupted as stop:
-        click.echo(f"\nStopped. Your answers so far are kept in {sidecar}; run triage checkin {plan_file} to carry on.")
+        click.echo(f"\nStopped. Your answers so far are kept in {sidecar}; run {again} to carry on.")
         sys.exit(130 if stop.reason == "interrupt" else 1)
     except KeyboardInterrupt:
-        click.echo(f"\nStopped. Your answers so far are kept in {sidecar}; run triage checkin {plan_file} to carry on.")
+        click.echo(f"\nStopped. Your answers so far are kept in {sidecar}; run {again} to carry on.")
         sys.exit(130)
     except PlanError as error:
         with contextlib.suppress(OSError):
@@ -178,7 +188,7 @@ def checkin_command(plan_file: str, date_text: str | None) -> None:
             from ..plan_text import day_words
 
             opens = day_words(plan.weeks_through(week)[week - 1], plan.params.earliest_day)
-            _echo(["", plan.params.wording["nothing_new"].format(date=opens, command=f"triage checkin {plan_file}")])
+            _echo(["", plan.params.wording["nothing_new"].format(date=opens, command=again)])
             return
         fail(error.problems, "check-in not added:")
     try:
@@ -188,7 +198,7 @@ def checkin_command(plan_file: str, date_text: str | None) -> None:
     with contextlib.suppress(OSError):
         sidecar.unlink()
     click.echo("")
-    _echo(result_lines(result, plan_file))
+    _echo(result_lines(result, shlex.quote(plan_file), print_command(plan_file)))
     if result.escalated:
         sys.exit(EXIT_SEE_SOMEONE)
 

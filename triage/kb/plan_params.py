@@ -23,7 +23,7 @@ WORDING_KEYS = (
     "q_changes", "now_prefix", "now_intro", "outcome_up", "outcome_repeat", "outcome_back", "outcome_escalate",
     "rerun_escalates", "two_red_weeks", "finished", "reason_fewer_walks", "reason_amber", "reason_no_walks",
     "reason_red_flag", "reason_changes", "reason_no_backward", "colour_green", "colour_amber", "colour_red",
-    "colour_none", "early", "nothing_new", "week_head", "walks", "walk_days",
+    "colour_none", "early", "nothing_new", "week_head", "walks", "walk_days", "print_plan", "safety_net_lead",
 )  # fmt: skip
 
 
@@ -58,6 +58,7 @@ class PlanParameters(NamedTuple):
     changes_choices: tuple[tuple[str, str], ...]
     citations: dict[str, tuple[Citation, ...]]  # section -> its citations
     own_choice: tuple[str, ...]  # the sections marked as the project's own choice
+    safety_net_signs: tuple[str, ...] = ()  # wording safety_net as a list, under safety_net_lead
 
 
 def load_plan_parameters(kb: KnowledgeBase) -> PlanParameters:
@@ -105,6 +106,22 @@ class _Reader:
             self.problems.append(f"{PLAN_FILE}: walking_plan.{section}.{key} must be whole numbers")
             return ()
         return tuple(values)
+
+    def safety_net_signs(self, wording: dict) -> tuple[str, ...]:
+        """The safety net's signs, for a list under its lead: joined, word for word the sentence."""
+        signs = wording.get("safety_net_signs")
+        if not isinstance(signs, list) or len(signs) < 2 or not all(isinstance(x, str) and x.strip() for x in signs):
+            self.problems.append(
+                f"{PLAN_FILE}: walking_plan.wording.safety_net_signs must be a list of 2 or more signs"
+            )
+            return ()
+        joined = f"{str(wording.get('safety_net_lead', '')).removesuffix(':')} {', or '.join(signs)}."
+        if joined != wording.get("safety_net"):
+            self.problems.append(
+                f"{PLAN_FILE}: walking_plan.wording safety_net_lead and safety_net_signs, joined with ', or ', "
+                f"must be safety_net word for word: {joined!r}"
+            )
+        return tuple(signs)
 
     def pairs(self, section: str, key: str) -> tuple[tuple[str, str], ...]:
         values = self.get(section, key, list)
@@ -171,6 +188,7 @@ class _Reader:
             changes_choices=self.pairs("wording", "changes_choices"),
             citations=citations,
             own_choice=own,
+            safety_net_signs=self.safety_net_signs(wording),
         )
         for minutes in (*params.start_by_tolerance.values(), params.start_pain_free, params.start_unknown):
             if (3, minutes) not in ladder:

@@ -23,7 +23,8 @@ SHOW = ("strengthening", "backward_walking")  # when a drawing is shown
 PRINTOUT_KEYS = (
     "title", "subtitle", "for_result", "weeks_span", "this_week", "get_help", "checkin_from", "stopped", "finished",
     "calendar_title", "calendar_intro", "calendar_caption", "week_label", "walk_cell", "strength_cell", "backward_cell",
-    "checkin_cell", "later_row", "pace_comfortable", "pace_brisk", "minimum_note", "stopped_row", "tick",
+    "checkin_cell", "walk_blank_cell", "blank_label", "later_row", "later_row_days", "pace_comfortable", "pace_brisk",
+    "minimum_note", "stopped_row", "tick", "blank_key",
     "progress_title", "progress_intro", "chart_title", "chart_pain", "chart_minutes", "table_caption", "col_week",
     "col_walks", "col_minutes", "col_pain", "col_morning", "col_colour", "col_next", "walks_of", "minutes_of",
     "not_answered", "next_up", "next_repeat", "next_back", "next_escalate", "next_finished", "exercises_title",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..kb.plan_printout import DRAWINGS_DIR, Drawing, Printout, load_printout
-from ..plan import CheckIn, Plan, Week
+from ..plan import CheckIn, Plan, Week, capped_ladder
 from ..plan_text import _MONTHS, day_words, week_lines
 from .plan_chart import Row, chart
 from .view import _sources
@@ -24,44 +24,74 @@ def short_date(week: Week, n: int) -> str:
     return f"{d.day} {_MONTHS[d.month - 1][:3]}"
 
 
-def _cells(plan: Plan, week: Week, words: dict[str, str], checkin_day: int | None) -> list[dict[str, Any]]:
-    """One cell per day of a set week: its date and the things to do, each with a box."""
+def _item(text: str, blank: str | None = None, after: str = "") -> dict[str, str | None]:
+    return {"text": text, "blank": blank, "after": after}
+
+
+def _cells(
+    plan: Plan, week: Week, words: dict[str, str], checkin_day: int | None, pattern: Week | None = None
+) -> list[dict[str, Any]]:
+    """One cell per day: its date and the things to do, each with a box. A week not set yet
+    (``pattern`` given) has the walking days of ``pattern`` (the last week set) and a blank
+    for the minutes, to write in at the check-in."""
+    days = pattern or week
     cells = []
     for n in range(1, plan.params.days_per_week + 1):
-        items = []
-        if n in week.walk_days:
-            items.append(words["walk_cell"].format(minutes=week.minutes_per_walk))
-        if n in week.backward_days:
-            items.append(words["backward_cell"].format(minutes=week.backward_minutes))
-        if n in week.strength_days:
-            items.append(words["strength_cell"])
+        items: list[dict[str, str | None]] = []
+        if n in days.walk_days:
+            if pattern is None:
+                items.append(_item(words["walk_cell"].format(minutes=week.minutes_per_walk)))
+            else:
+                before, _, after = words["walk_blank_cell"].partition("{blank}")
+                items.append(_item(before, words["blank_label"], after))
+        if n in days.backward_days:
+            items.append(_item(words["backward_cell"].format(minutes=days.backward_minutes)))
+        if n in days.strength_days:
+            items.append(_item(words["strength_cell"]))
         cells.append({"date": short_date(week, n), "todo": items, "checkin": n == checkin_day})
     return cells
 
 
+def _walk_counts(plan: Plan, step: int, weeks_on: int) -> set[int]:
+    """How many walks a week can have ``weeks_on`` weeks after a week at ``step`` (one step a
+    week at most, up or back)."""
+    ladder = capped_ladder(plan.params)
+    return {walks for walks, _ in ladder[max(0, step - weeks_on) : step + weeks_on + 1]}
+
+
 def _calendar(plan: Plan, words: dict[str, str]) -> list[dict[str, Any]]:
+    """A row per week, each with its 7 dated days. Weeks not set yet show the last set week's
+    walking days with the minutes blank (docs/plan.md "The printout"); weeks after a stop say so."""
     p = plan.params
+    weeks = plan.weeks
     stopped_after = plan.checkins[-1].week if plan.status == "escalated" else None
+    checkin_day = p.earliest_day if plan.status == "active" else None
+    last_set = max((w for w in weeks if w.step is not None), key=lambda w: w.week)
     rows = []
-    for week in plan.weeks:
+    for week in weeks:
         stopped = stopped_after is not None and week.week > stopped_after
-        pace = None
-        if week.pace is not None:
-            pace = words["pace_comfortable"] if week.pace == "comfortable" else words["pace_brisk"]
+        later = week.step is None and not stopped
+        pace = week.pace or (None if stopped else "comfortable" if week.week <= p.comfortable_weeks else "brisk")
+        note = None
+        if stopped:
+            note = words["stopped_row"]
+        elif later:
+            assert last_set.step is not None
+            counts = _walk_counts(plan, last_set.step, week.week - last_set.week)
+            key = "later_row" if counts == {last_set.walks} else "later_row_days"
+            note = words[key].format(date=short_date(weeks[week.week - 2], p.earliest_day))
         rows.append({
             "week": week.week,
             "label": words["week_label"].format(week=week.week),
             "span": f"{short_date(week, 1)} to {short_date(week, p.days_per_week)}",
-            "set": week.walks is not None and not stopped,
-            "walks": week.walks,
+            "set": not stopped,
+            "later": later,
+            "walks": last_set.walks if later else week.walks,
             "minutes": week.minutes_per_walk,
-            "week_minutes": week.minutes_per_week,
             "minimum": week.minimum,
-            "pace": pace,
-            "note": words["stopped_row"] if stopped else words["later_row"],
-            "cells": _cells(plan, week, words, p.earliest_day if plan.status == "active" else None)
-            if week.walks is not None and not stopped
-            else [],
+            "pace": None if pace is None else words["pace_" + pace],
+            "note": note,
+            "cells": [] if stopped else _cells(plan, week, words, checkin_day, last_set if later else None),
         })  # fmt: skip
     return rows
 
@@ -158,6 +188,7 @@ def plan_context(plan: Plan, printout: Printout | None = None) -> dict[str, Any]
         if plan.status == "escalated"
         else None,
         "for_result": words["for_result"].format(title=first_d.title),
+        "safety_net_signs": list(p.safety_net_signs),
         "weeks_span": words["weeks_span"].format(
             first=day_words(weeks[0], 1), last=day_words(weeks[-1], p.days_per_week)
         ),
