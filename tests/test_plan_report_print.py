@@ -100,9 +100,10 @@ def test_the_page_budget_check_bites(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("name", ["V10", "six-check-ins", "stopped"])
-def test_no_serious_accessibility_violations(tmp_path: Path, name: str) -> None:
+def test_no_accessibility_violations(tmp_path: Path, name: str) -> None:
+    """None at all, moderate ones included (two regions once shared a name: landmark-unique)."""
     browser.require_tools_or_skip(axe=True)
     page = tmp_path / f"{name}.html"
     page.write_text(render_plan(PLANS[name]()), encoding="utf-8")
-    serious = browser.serious_violations(browser.axe_violations(page))
-    assert not serious, browser.format_violations(serious)
+    found = browser.axe_violations(page)
+    assert not found, browser.format_violations(found)
