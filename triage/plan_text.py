@@ -73,7 +73,7 @@ def plan_lines(plan: Plan, file: str, print_command: str | None = None) -> list[
             ),
         ]
     lines += _print_line(plan, print_command)
-    lines += ["", w["own_choice"], *safety_net_lines(plan)]
+    lines += ["", w["own_choice"], "", *safety_net_lines(plan)]
     return lines
 
 
@@ -103,5 +103,5 @@ def result_lines(result: CheckInResult, file: str, print_command: str | None = N
             ),
             *_print_line(plan, print_command),
         ]
-    lines += ["", w["own_choice"], *safety_net_lines(plan)]
+    lines += ["", w["own_choice"], "", *safety_net_lines(plan)]
     return lines
