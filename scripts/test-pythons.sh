@@ -9,7 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHONS="${PYTHONS:-3.12 3.13}"
-BROWSER_TESTS=(tests/test_web_browser.py tests/test_fhir_lforms.py tests/test_report_print.py tests/test_packaging.py)
+BROWSER_TESTS=(tests/test_web_browser.py tests/test_fhir_lforms.py tests/test_report_print.py tests/test_packaging.py
+    tests/test_plan_report_print.py tests/test_web_plan_browser.py)
 ignore=()
 for t in "${BROWSER_TESTS[@]}"; do ignore+=(--ignore "$t"); done
 
