@@ -82,6 +82,8 @@ def _results(rows: Iterator[Row], jobs: int, kb: KnowledgeBase) -> Iterator[tupl
         # Waiting for a broken pool can itself hang (its feeder thread blocked on a full pipe):
         # the caller ends the process instead (_stop_now).
         wait = False
+        for worker in list((getattr(pool, "_processes", None) or {}).values()):
+            worker.kill()  # a worker still alive would wait for ever for work that never comes
         raise
     finally:
         pool.shutdown(wait=wait, cancel_futures=True)

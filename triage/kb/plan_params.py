@@ -63,16 +63,19 @@ class PlanParameters(NamedTuple):
 
 def load_plan_parameters(kb: KnowledgeBase) -> PlanParameters:
     """The plan parameters of this knowledge base (its plan.toml); KnowledgeBaseError if unusable."""
-    path = Path(kb.root) / PLAN_FILE
+    return _parse(plan_file_bytes(kb))
+
+
+def plan_file_bytes(kb: KnowledgeBase) -> bytes:
+    """plan.toml's bytes (the parsers below are cached by them); KnowledgeBaseError if unreadable."""
     try:
-        data = path.read_bytes()
+        return (Path(kb.root) / PLAN_FILE).read_bytes()
     except OSError as error:
         raise KnowledgeBaseError([f"{PLAN_FILE}: cannot be read ({error.strerror or error})"]) from None
-    return _parse(data)
 
 
-@cache
-def _parse(data: bytes) -> PlanParameters:
+def walking_plan_table(data: bytes) -> dict[str, Any]:
+    """plan.toml's [walking_plan] table; KnowledgeBaseError if it is not TOML or has none."""
     import tomllib
 
     try:
@@ -81,7 +84,12 @@ def _parse(data: bytes) -> PlanParameters:
         raise KnowledgeBaseError([f"{PLAN_FILE}: {error}"]) from None
     if not isinstance(table, dict):
         raise KnowledgeBaseError([f"{PLAN_FILE}: no [walking_plan] table"])
-    return _Reader(table, sha256(data).hexdigest()).read()
+    return table
+
+
+@cache
+def _parse(data: bytes) -> PlanParameters:
+    return _Reader(walking_plan_table(data), sha256(data).hexdigest()).read()
 
 
 class _Reader:

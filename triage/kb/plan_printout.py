@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .paths import reports_dir
-from .plan_params import PLAN_FILE
+from .plan_params import PLAN_FILE, plan_file_bytes, walking_plan_table
 from .records import Citation, KnowledgeBase, KnowledgeBaseError
 
 DRAWINGS_DIR = "drawings"  # under reports/: the SVG files
@@ -52,29 +52,19 @@ def drawings_dir() -> Path:
 
 
 def load_printout(kb: KnowledgeBase) -> Printout:
-    path = Path(kb.root) / PLAN_FILE
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise KnowledgeBaseError([f"{PLAN_FILE}: cannot be read ({error.strerror or error})"]) from None
-    return _parse(data)
+    return _parse(plan_file_bytes(kb))
 
 
 @cache
 def _parse(data: bytes) -> Printout:
-    import tomllib
-
-    try:
-        table = tomllib.loads(data.decode("utf-8")).get("walking_plan", {})
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise KnowledgeBaseError([f"{PLAN_FILE}: {error}"]) from None
+    table = walking_plan_table(data)
     problems: list[str] = []
-    words = table.get("printout") if isinstance(table, dict) else None
+    words = table.get("printout")
     words = words if isinstance(words, dict) else {}
     lacking = [k for k in PRINTOUT_KEYS if not isinstance(words.get(k), str)]
     if lacking:
         problems.append(f"{PLAN_FILE}: walking_plan.printout lacks {', '.join(lacking)}")
-    entries = table.get("drawing", []) if isinstance(table, dict) else []
+    entries = table.get("drawing", [])
     drawings = []
     for n, entry in enumerate(entries if isinstance(entries, list) else [], 1):
         where = f"{PLAN_FILE}: walking_plan.drawing {n}"

@@ -44,7 +44,7 @@ def write_plan_outputs(
     As the report's write_outputs: every check first, everything rendered before anything is
     written, each file atomic and owner-only, no existing file replaced without ``force``.
     """
-    from .report import check_targets, pdf_available, pdf_missing, render_pdf, write_atomic
+    from .report import check_targets, pdf_available, pdf_missing, render_pdf, write_all
 
     paths = [Path(p) for p in (html_path, pdf_path) if p is not None]
     if not paths:
@@ -62,14 +62,4 @@ def write_plan_outputs(
         outputs.append((Path(html_path), html.encode("utf-8")))
     if pdf_path is not None:
         outputs.append((Path(pdf_path), render_pdf(html)))
-    written: list[Path] = []
-    for path, data in outputs:
-        try:
-            write_atomic(path, data, overwrite=force)
-        except (ReportError, OSError) as error:
-            if not written:
-                raise
-            reason = error.problems if isinstance(error, ReportError) else [f"{path}: {error.strerror or error}"]
-            raise ReportError(reason, written) from None
-        written.append(path)
-    return written
+    return write_all(outputs, force)

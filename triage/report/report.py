@@ -126,6 +126,12 @@ def write_outputs(
     outputs: list[tuple[Path, bytes]] = [(html_target, html.encode("utf-8"))]
     if pdf_target is not None:
         outputs.append((pdf_target, render_pdf(html)))
+    return write_all(outputs, force)
+
+
+def write_all(outputs: list[tuple[Path, bytes]], force: bool) -> list[Path]:
+    """Write each rendered output atomically, in order; return the paths written. A failure
+    after the first file says which files are there and complete, and why the next is not."""
     written: list[Path] = []
     for path, data in outputs:
         try:
@@ -133,7 +139,6 @@ def write_outputs(
         except (ReportError, OSError) as error:
             if not written:
                 raise
-            # The HTML is there and complete; say so, and why the PDF is not (a full disk).
             reason = error.problems if isinstance(error, ReportError) else [f"{path}: {error.strerror or error}"]
             raise ReportError(reason, written) from None
         written.append(path)

@@ -243,29 +243,30 @@ def result() -> Response:
     return Response(result_html(plan, outcome, back), mimetype="text/html")
 
 
-@checkin_pages.get(f"{START}/walking-plan.json")
-def download_updated() -> Response:
+def _updated_plan() -> Plan | Response:
+    """The plan with this check-in added, or where to go instead (nothing new: the result)."""
     done = _done()
     if isinstance(done, Response):
         return done
     outcome = done[3]
-    if not isinstance(outcome, CheckInResult):
-        return go(RESULT)  # nothing new to save
-    return download(outcome.plan)
+    return outcome.plan if isinstance(outcome, CheckInResult) else go(RESULT)
+
+
+@checkin_pages.get(f"{START}/walking-plan.json")
+def download_updated() -> Response:
+    plan = _updated_plan()
+    return plan if isinstance(plan, Response) else download(plan)
 
 
 @checkin_pages.get(f"{START}/walking-plan")
 def print_updated() -> Response:
     """The updated plan, printed (the library's render_plan)."""
-    done = _done()
-    if isinstance(done, Response):
-        return done
-    outcome = done[3]
-    if not isinstance(outcome, CheckInResult):
-        return go(RESULT)
+    plan = _updated_plan()
+    if isinstance(plan, Response):
+        return plan
     href = f"{START}/walking-plan.json"
     return printable(
-        outcome.plan, back=RESULT, back_text="Back to your check-in", download_href=href,
+        plan, back=RESULT, back_text="Back to your check-in", download_href=href,
         download_text="Download your updated walking plan",
     )  # fmt: skip
 

@@ -15,7 +15,7 @@ from ..kb.records import Question
 from ..plan import Plan
 from ..plan_text import day_words, week_lines
 from ..replies import number_words
-from .render import choices_of
+from .render import choices_of, form_value
 from .state import NOT_SURE
 
 START = "/check-in"
@@ -33,11 +33,7 @@ def selected(state: dict[str, Any], qid: str) -> str | None:
     skipped, value = given(state, qid)
     if skipped or (value is None and qid not in state.get("now", {})):
         return None
-    if value is None:
-        return NOT_SURE
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
+    return form_value(value)
 
 
 def question_html(

@@ -33,9 +33,11 @@ def choices_of(question: Any) -> list[tuple[str, str]]:
 
 
 def _selected(step: Step) -> str | None:
-    value = step.value
-    if value is UNSET:
-        return None
+    return None if step.value is UNSET else form_value(step.value)
+
+
+def form_value(value: Any) -> str:
+    """An answer as its form field's value: None is "not sure", booleans are yes/no."""
     if value is None:
         return NOT_SURE
     if isinstance(value, bool):
